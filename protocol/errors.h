@@ -1,0 +1,109 @@
+// Every error text Ember sends, byte-identical to Redis 7.0's.
+//
+// A Redis error reply is "-CODE message\r\n". The code is the first word
+// (ERR, WRONGTYPE, EXECABORT, ...): clients branch on it, and INFO errorstats
+// counts by it. The texts below omit the leading '-' and the trailing CRLF;
+// ReplyWriter::Error adds both. Texts with arguments are built by the small
+// functions at the end, so the wording still lives only here.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+namespace ember::protocol::errors {
+
+// Generic argument errors.
+inline constexpr std::string_view kSyntax = "ERR syntax error";
+inline constexpr std::string_view kNotInteger = "ERR value is not an integer or out of range";
+inline constexpr std::string_view kNotFloat = "ERR value is not a valid float";
+inline constexpr std::string_view kOverflow = "ERR increment or decrement would overflow";
+inline constexpr std::string_view kIncrNanOrInf = "ERR increment would produce NaN or Infinity";
+inline constexpr std::string_view kNotIntegerOrOverflow = kNotInteger;
+inline constexpr std::string_view kTimeoutNegative = "ERR timeout is negative";
+inline constexpr std::string_view kTimeoutNotFloat = "ERR timeout is not a float or out of range";
+inline constexpr std::string_view kTimeoutOutOfRange = "ERR timeout is out of range";
+inline constexpr std::string_view kCountPositive = "ERR value is out of range, must be positive";
+inline constexpr std::string_view kOutOfRange = "ERR index out of range";
+inline constexpr std::string_view kNoSuchKey = "ERR no such key";
+inline constexpr std::string_view kSameObject = "ERR source and destination objects are the same";
+inline constexpr std::string_view kWrongType =
+    "WRONGTYPE Operation against a key holding the wrong kind of value";
+inline constexpr std::string_view kBusyKey = "BUSYKEY Target key name already exists.";
+
+// Strings.
+inline constexpr std::string_view kStringTooLong =
+    "ERR string exceeds maximum allowed size (proto-max-bulk-len)";
+inline constexpr std::string_view kOffsetOutOfRange = "ERR offset is out of range";
+
+// Databases and keys.
+inline constexpr std::string_view kDbIndexOutOfRange = "ERR DB index is out of range";
+inline constexpr std::string_view kInvalidFirstDbIndex = "ERR invalid first DB index";
+inline constexpr std::string_view kInvalidSecondDbIndex = "ERR invalid second DB index";
+inline constexpr std::string_view kGtAndLt =
+    "ERR GT and LT options at the same time are not compatible";
+inline constexpr std::string_view kNxAndXxGtLt =
+    "ERR NX and XX, GT or LT options at the same time are not compatible";
+inline constexpr std::string_view kInvalidCursor = "ERR invalid cursor";
+inline constexpr std::string_view kLfuNotSelected =
+    "ERR An LFU maxmemory policy is not selected, access frequency not tracked. Please note that "
+    "when switching between policies at runtime LRU and LFU data will take some time to adjust.";
+inline constexpr std::string_view kLfuSelected =
+    "ERR An LFU maxmemory policy is selected, idle time not tracked. Please note that when "
+    "switching between policies at runtime LRU and LFU data will take some time to adjust.";
+
+// Connection and server state.
+inline constexpr std::string_view kNoProto = "NOPROTO unsupported protocol version";
+inline constexpr std::string_view kNoAuth = "NOAUTH Authentication required.";
+inline constexpr std::string_view kWrongPass =
+    "WRONGPASS invalid username-password pair or user is disabled.";
+inline constexpr std::string_view kAuthNotConfigured =
+    "ERR AUTH <password> called without any password configured for the default user. Are you "
+    "sure your configuration is correct?";
+inline constexpr std::string_view kOom =
+    "OOM command not allowed when used memory > 'maxmemory'.";
+inline constexpr std::string_view kLoading = "LOADING Redis is loading the dataset in memory";
+inline constexpr std::string_view kExecAbort =
+    "EXECABORT Transaction discarded because of previous errors.";
+inline constexpr std::string_view kMultiNested = "ERR MULTI calls can not be nested";
+inline constexpr std::string_view kExecWithoutMulti = "ERR EXEC without MULTI";
+inline constexpr std::string_view kDiscardWithoutMulti = "ERR DISCARD without MULTI";
+inline constexpr std::string_view kWatchInMulti = "ERR WATCH inside MULTI is not allowed";
+inline constexpr std::string_view kMisconf =
+    "MISCONF Redis is configured to save RDB snapshots, but it's currently unable to persist to "
+    "disk. Commands that may modify the data set are disabled, because this instance is "
+    "configured to report errors during writes if RDB snapshotting fails "
+    "(stop-writes-on-bgsave-error option). Please check the Redis logs for details about the RDB "
+    "error.";
+inline constexpr std::string_view kDebugNotAllowed =
+    "ERR DEBUG command not allowed. If the enable-debug-command option is set to \"local\", you "
+    "can run it from a local connection, otherwise you need to set this option in the "
+    "configuration file, and then restart the server.";
+inline constexpr std::string_view kClientNameSpaces =
+    "ERR Client names cannot contain spaces, newlines or special characters.";
+inline constexpr std::string_view kNoSuchClient = "ERR No such client";
+inline constexpr std::string_view kUnblockedByClient =
+    "UNBLOCKED client unblocked via CLIENT UNBLOCK";
+
+// Protocol (framing) errors: the reply is "-ERR Protocol error: <what>" and
+// the connection is closed after it, since the stream can no longer be
+// trusted to be in sync.
+inline constexpr std::string_view kProtoPrefix = "ERR Protocol error: ";
+inline constexpr std::string_view kProtoInvalidMultibulk = "invalid multibulk length";
+inline constexpr std::string_view kProtoInvalidBulk = "invalid bulk length";
+inline constexpr std::string_view kProtoTooBigMbulkCount = "too big mbulk count string";
+inline constexpr std::string_view kProtoTooBigBulkCount = "too big bulk count string";
+inline constexpr std::string_view kProtoTooBigInline = "too big inline request";
+inline constexpr std::string_view kProtoUnbalancedQuotes = "unbalanced quotes in request";
+inline constexpr std::string_view kProtoUnauthMultibulk = "unauthenticated multibulk length";
+inline constexpr std::string_view kProtoUnauthBulk = "unauthenticated bulk length";
+
+// "ERR unknown command 'foo', with args beginning with: 'a' 'b' "
+std::string UnknownCommand(std::string_view name, const std::string_view* args, size_t nargs);
+// "ERR unknown subcommand 'foo'. Try CONFIG HELP."
+std::string UnknownSubcommand(std::string_view sub, std::string_view container);
+// "ERR wrong number of arguments for 'get' command" (full name: "config|get").
+std::string WrongArity(std::string_view full_name);
+// "ERR Protocol error: expected '$', got 'x'"
+std::string ProtoExpectedDollar(char got);
+
+}  // namespace ember::protocol::errors

@@ -1,0 +1,421 @@
+// Connection commands: the state of the calling connection (database,
+// protocol version, name, authentication) and the CLIENT family that lists
+// and manages connections.
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "protocol/errors.h"
+#include "server/command_table.h"
+#include "server/commands/reply_util.h"
+#include "server/version.h"
+#include "storage/numbers.h"
+
+namespace ember::server {
+
+namespace {
+
+namespace errors = protocol::errors;
+
+// PING [message]
+void PingCommand(CommandContext& ctx, ArgList args) {
+  if (args.size() > 2) return ctx.reply().Error(errors::WrongArity("ping"));
+  args.size() == 2 ? ctx.reply().Bulk(args[1]) : ctx.reply().SimpleString("PONG");
+}
+
+// ECHO message
+void EchoCommand(CommandContext& ctx, ArgList args) { ctx.reply().Bulk(args[1]); }
+
+// QUIT: reply, then the connection closes once the reply is written.
+void QuitCommand(CommandContext& ctx, ArgList) {
+  ctx.reply().Ok();
+  ctx.client().set_flag(Client::kCloseAfterReply);
+}
+
+// SELECT index
+void SelectCommand(CommandContext& ctx, ArgList args) {
+  int64_t index;
+  if (!ParseIntArgInRange(ctx, args[1], INT32_MIN, INT32_MAX, errors::kNotInteger, &index)) {
+    return;
+  }
+  if (index < 0 || index >= ctx.keyspace().num_databases()) {
+    return ctx.reply().Error(errors::kDbIndexOutOfRange);
+  }
+  ctx.client().set_db_index(static_cast<int>(index));
+  ctx.reply().Ok();
+}
+
+// Checks a password for the "default" user, the only user Ember has. With no
+// requirepass the default user has no password, and any password works, as
+// in Redis.
+bool CheckPassword(CommandContext& ctx, std::string_view user, std::string_view password) {
+  if (user != "default") return false;
+  const std::string& required = ctx.config().requirepass;
+  return required.empty() || password == required;
+}
+
+// AUTH [username] password
+void AuthCommand(CommandContext& ctx, ArgList args) {
+  if (args.size() > 3) return ctx.reply().Error(errors::kSyntax);
+  if (args.size() == 2 && ctx.config().requirepass.empty()) {
+    return ctx.reply().Error(errors::kAuthNotConfigured);
+  }
+  std::string_view user = args.size() == 3 ? args[1] : "default";
+  std::string_view password = args.back();
+  if (!CheckPassword(ctx, user, password)) return ctx.reply().Error(errors::kWrongPass);
+  ctx.client().set_authenticated(true);
+  ctx.reply().Ok();
+}
+
+// Redis allows client names made of printable ASCII without spaces.
+bool ValidClientName(std::string_view name) {
+  for (char c : name) {
+    if (c < '!' || c > '~') return false;
+  }
+  return true;
+}
+
+// HELLO [protover [AUTH username password] [SETNAME clientname]]
+void HelloCommand(CommandContext& ctx, ArgList args) {
+  int64_t version = 0;
+  size_t next = 1;
+  if (args.size() >= 2) {
+    if (!storage::StringToInt64(args[next++], &version)) {
+      return ctx.reply().Error("ERR Protocol version is not an integer or out of range");
+    }
+    if (version < 2 || version > 3) return ctx.reply().Error(errors::kNoProto);
+  }
+  std::string_view user, password, name;
+  bool auth = false, set_name = false;
+  for (size_t j = next; j < args.size(); ++j) {
+    size_t more = args.size() - 1 - j;
+    if (EqualsIgnoreCase(args[j], "auth") && more >= 2) {
+      user = args[j + 1];
+      password = args[j + 2];
+      auth = true;
+      j += 2;
+    } else if (EqualsIgnoreCase(args[j], "setname") && more >= 1) {
+      name = args[++j];
+      if (!ValidClientName(name)) return ctx.reply().Error(errors::kClientNameSpaces);
+      set_name = true;
+    } else {
+      return ctx.reply().Error(fmt::format("ERR Syntax error in HELLO option '{}'", args[j]));
+    }
+  }
+  if (auth) {
+    if (!CheckPassword(ctx, user, password)) return ctx.reply().Error(errors::kWrongPass);
+    ctx.client().set_authenticated(true);
+  }
+  if (!ctx.client().authenticated()) {
+    return ctx.reply().Error(
+        "NOAUTH HELLO must be called with the client already authenticated, otherwise the "
+        "HELLO <proto> AUTH <user> <pass> option can be used to authenticate the client and "
+        "select the RESP protocol version at the same time");
+  }
+  if (set_name) ctx.client().set_name(std::string(name));
+  if (version != 0) ctx.client().set_resp(static_cast<int>(version));
+
+  protocol::ReplyWriter& r = ctx.reply();
+  r.MapHeader(7);
+  r.Bulk("server");
+  r.Bulk("ember");
+  r.Bulk("version");
+  r.Bulk(kRedisCompatVersion);
+  r.Bulk("proto");
+  r.Integer(ctx.client().resp());
+  r.Bulk("id");
+  r.Integer(static_cast<int64_t>(ctx.client().id()));
+  r.Bulk("mode");
+  r.Bulk("standalone");
+  r.Bulk("role");
+  r.Bulk("master");
+  r.Bulk("modules");
+  r.EmptyArray();
+}
+
+// RESET: back to a fresh connection's state.
+void ResetCommand(CommandContext& ctx, ArgList) {
+  Client& c = ctx.client();
+  c.set_db_index(0);
+  c.set_resp(2);
+  c.set_name("");
+  c.clear_flag(Client::kMulti);
+  c.clear_flag(Client::kDirtyExec);
+  c.clear_flag(Client::kDirtyCas);
+  c.set_authenticated(ctx.config().requirepass.empty());
+  ctx.reply().SimpleString("RESET");
+}
+
+// CLIENT ID
+void ClientIdCommand(CommandContext& ctx, ArgList) {
+  ctx.reply().Integer(static_cast<int64_t>(ctx.client().id()));
+}
+
+// CLIENT SETNAME name
+void ClientSetNameCommand(CommandContext& ctx, ArgList args) {
+  if (!ValidClientName(args[2])) return ctx.reply().Error(errors::kClientNameSpaces);
+  ctx.client().set_name(std::string(args[2]));
+  ctx.reply().Ok();
+}
+
+// CLIENT GETNAME
+void ClientGetNameCommand(CommandContext& ctx, ArgList) {
+  const std::string& name = ctx.client().name();
+  name.empty() ? ctx.reply().NullBulk() : ctx.reply().Bulk(name);
+}
+
+// CLIENT SETINFO <LIB-NAME libname | LIB-VER libver> (Redis 7.2)
+void ClientSetInfoCommand(CommandContext& ctx, ArgList args) {
+  bool lib_name = EqualsIgnoreCase(args[2], "lib-name");
+  if (!lib_name && !EqualsIgnoreCase(args[2], "lib-ver")) {
+    return ctx.reply().Error(fmt::format("ERR Unrecognized option '{}'", args[2]));
+  }
+  if (!ValidClientName(args[3])) {
+    return ctx.reply().Error(fmt::format(
+        "ERR {} cannot contain spaces, newlines or special characters.", args[2]));
+  }
+  lib_name ? ctx.client().set_lib_name(std::string(args[3]))
+           : ctx.client().set_lib_ver(std::string(args[3]));
+  ctx.reply().Ok();
+}
+
+// One line of CLIENT LIST / CLIENT INFO, with Redis's fields in its order.
+std::string DescribeClient(const Client& c, int64_t now_ms) {
+  std::string flags;
+  if (c.has_flag(Client::kMulti)) flags += 'x';
+  if (c.has_flag(Client::kBlocked)) flags += 'b';
+  if (c.has_flag(Client::kCloseAfterReply)) flags += 'c';
+  if (c.has_flag(Client::kDirtyCas)) flags += 'd';
+  if (flags.empty()) flags = "N";
+  std::string cmd = c.last_command ? c.last_command->full_name : "NULL";
+  return fmt::format(
+      "id={} addr={} laddr={} fd={} name={} age={} idle={} flags={} db={} sub=0 psub=0 ssub=0 "
+      "multi={} qbuf={} qbuf-free={} argv-mem=0 multi-mem=0 rbs={} rbp=0 obl={} oll=0 omem={} "
+      "tot-mem={} events=r cmd={} user=default redir=-1 resp={} lib-name={} lib-ver={}",
+      c.id(), c.addr, c.laddr, c.fd, c.name(), (now_ms - c.created_ms) / 1000,
+      (now_ms - c.last_interaction_ms) / 1000, flags, c.db_index(),
+      c.has_flag(Client::kMulti) ? 0 : -1, c.query_buffer_size, c.query_buffer_free,
+      c.query_buffer_size + c.query_buffer_free, c.output().size(), c.output().capacity(),
+      c.query_buffer_size + c.query_buffer_free + c.output().capacity(), cmd, c.resp(),
+      c.lib_name(), c.lib_ver());
+}
+
+// CLIENT LIST [TYPE NORMAL|MASTER|REPLICA|PUBSUB] [ID client-id [client-id ...]]
+void ClientListCommand(CommandContext& ctx, ArgList args) {
+  std::vector<uint64_t> ids;
+  bool only_none = false;
+  for (size_t i = 2; i < args.size();) {
+    if (EqualsIgnoreCase(args[i], "type") && i + 1 < args.size()) {
+      std::string_view t = args[i + 1];
+      if (EqualsIgnoreCase(t, "normal")) {
+      } else if (EqualsIgnoreCase(t, "master") || EqualsIgnoreCase(t, "replica") ||
+                 EqualsIgnoreCase(t, "slave") || EqualsIgnoreCase(t, "pubsub")) {
+        only_none = true;  // Ember has no clients of these kinds yet
+      } else {
+        return ctx.reply().Error(fmt::format("ERR Unknown client type '{}'", t));
+      }
+      i += 2;
+    } else if (EqualsIgnoreCase(args[i], "id") && i + 1 < args.size()) {
+      for (++i; i < args.size(); ++i) {
+        int64_t id;
+        if (!storage::StringToInt64(args[i], &id) || id <= 0) {
+          return ctx.reply().Error("ERR Invalid client ID");
+        }
+        ids.push_back(static_cast<uint64_t>(id));
+      }
+    } else {
+      return ctx.reply().Error(errors::kSyntax);
+    }
+  }
+  std::string out;
+  if (!only_none) {
+    for (const auto& [id, client] : ctx.server().clients()) {
+      if (!ids.empty() && std::find(ids.begin(), ids.end(), id) == ids.end()) continue;
+      out += DescribeClient(*client, ctx.now_ms());
+      out += '\n';
+    }
+  }
+  ctx.reply().Verbatim(out);
+}
+
+// CLIENT INFO
+void ClientInfoCommand(CommandContext& ctx, ArgList) {
+  ctx.reply().Verbatim(DescribeClient(ctx.client(), ctx.now_ms()) + "\n");
+}
+
+// CLIENT KILL ip:port | CLIENT KILL <filter> <value> [<filter> <value> ...]
+void ClientKillCommand(CommandContext& ctx, ArgList args) {
+  Server& server = ctx.server();
+  std::vector<Client*> victims;
+  if (args.size() == 3) {
+    // The old form: one address, "OK" or an error.
+    for (const auto& [id, c] : server.clients()) {
+      if (c->addr == args[2]) victims.push_back(c);
+    }
+    if (victims.empty()) return ctx.reply().Error(errors::kNoSuchClient);
+  } else {
+    if (args.size() % 2 != 0) return ctx.reply().Error(errors::kSyntax);
+    uint64_t id_filter = 0;
+    std::string_view addr, laddr, user;
+    bool skip_me = true, any_type = true;
+    int64_t max_age = 0;
+    for (size_t i = 2; i < args.size(); i += 2) {
+      std::string_view opt = args[i], val = args[i + 1];
+      if (EqualsIgnoreCase(opt, "id")) {
+        int64_t id;
+        if (!storage::StringToInt64(val, &id) || id <= 0) {
+          return ctx.reply().Error("ERR client-id should be greater than 0");
+        }
+        id_filter = static_cast<uint64_t>(id);
+      } else if (EqualsIgnoreCase(opt, "type")) {
+        if (EqualsIgnoreCase(val, "normal")) {
+        } else if (EqualsIgnoreCase(val, "master") || EqualsIgnoreCase(val, "replica") ||
+                   EqualsIgnoreCase(val, "slave") || EqualsIgnoreCase(val, "pubsub")) {
+          any_type = false;
+        } else {
+          return ctx.reply().Error(fmt::format("ERR Unknown client type '{}'", val));
+        }
+      } else if (EqualsIgnoreCase(opt, "addr")) {
+        addr = val;
+      } else if (EqualsIgnoreCase(opt, "laddr")) {
+        laddr = val;
+      } else if (EqualsIgnoreCase(opt, "user")) {
+        user = val;
+      } else if (EqualsIgnoreCase(opt, "skipme")) {
+        if (EqualsIgnoreCase(val, "yes")) {
+          skip_me = true;
+        } else if (EqualsIgnoreCase(val, "no")) {
+          skip_me = false;
+        } else {
+          return ctx.reply().Error(errors::kSyntax);
+        }
+      } else if (EqualsIgnoreCase(opt, "maxage")) {
+        if (!ParseIntArg(ctx, val, &max_age)) return;
+      } else {
+        return ctx.reply().Error(errors::kSyntax);
+      }
+    }
+    if (!user.empty() && user != "default") {
+      return ctx.reply().Error(fmt::format("ERR No such user '{}'", user));
+    }
+    for (const auto& [id, c] : server.clients()) {
+      if (!any_type) break;
+      if (id_filter != 0 && id != id_filter) continue;
+      if (!addr.empty() && c->addr != addr) continue;
+      if (!laddr.empty() && c->laddr != laddr) continue;
+      if (skip_me && c == &ctx.client()) continue;
+      if (max_age > 0 && (ctx.now_ms() - c->created_ms) / 1000 < max_age) continue;
+      victims.push_back(c);
+    }
+  }
+  for (Client* c : victims) {
+    if (c == &ctx.client()) {
+      c->set_flag(Client::kCloseAfterReply);  // reply first, then close
+    } else if (c->transport() != nullptr) {
+      c->set_flag(Client::kKilled);
+      c->transport()->Kill();
+    }
+  }
+  args.size() == 3 ? ctx.reply().Ok() : ctx.reply().Integer(static_cast<int64_t>(victims.size()));
+}
+
+void ClientHelpCommand(CommandContext& ctx, ArgList) {
+  ReplyHelp(ctx.reply(), "CLIENT",
+            {"GETNAME", "    Return the name of the current connection.", "ID",
+             "    Return the ID of the current connection.", "INFO",
+             "    Return information about the current client connection.",
+             "KILL <ip:port>", "    Kill connection made from <ip:port>.",
+             "KILL <option> <value> [<option> <value> [...]]",
+             "    Kill connections. Options are:",
+             "    * ADDR (<ip:port>|<unixsocket>:0)",
+             "      Kill connections made from the specified address",
+             "    * LADDR (<ip:port>|<unixsocket>:0)",
+             "      Kill connections made to specified local address",
+             "    * TYPE (NORMAL|MASTER|REPLICA|PUBSUB)", "      Kill connections by type.",
+             "    * USER <username>",
+             "      Kill connections authenticated by <username>.",
+             "    * SKIPME (YES|NO)",
+             "      Skip killing current connection (default: yes).",
+             "    * ID <client-id>", "      Kill connections by client id.",
+             "    * MAXAGE <maxage>",
+             "      Kill connections older than the specified age.",
+             "LIST [options ...]", "    Return information about client connections. Options:",
+             "    * TYPE (NORMAL|MASTER|REPLICA|PUBSUB)", "      Return clients of specified type.",
+             "SETNAME <name>", "    Assign the name <name> to the current connection.",
+             "SETINFO <option> <value>",
+             "    Set client meta attr. Options are:", "    * LIB-NAME: the client lib name.",
+             "    * LIB-VER: the client lib version."});
+}
+
+constexpr uint32_t kConn = kAclConnection;
+
+}  // namespace
+
+void RegisterConnectionCommands(CommandTable& t) {
+  t.Add({"ping", -1, kCmdFast | kCmdPubsub, kConn | kAclFast, {}, PingCommand,
+         {"Ping the server", "1.0.0", "connection", "O(1)", "[message]"}});
+  t.Add({"echo", 2, kCmdFast, kConn | kAclFast, {}, EchoCommand,
+         {"Echo the given string", "1.0.0", "connection", "O(1)", "message"}});
+  t.Add({"quit", -1, kCmdNoAuth | kCmdFast | kCmdLoading | kCmdStale | kCmdAllowBusy |
+                         kCmdNoMulti,
+         kConn | kAclFast, {}, QuitCommand,
+         {"Close the connection", "1.0.0", "connection", "O(1)", ""}});
+  t.Add({"select", 2, kCmdLoading | kCmdStale | kCmdFast, kConn | kAclFast, {}, SelectCommand,
+         {"Change the selected database for the current connection", "1.0.0", "connection",
+          "O(1)", "index"}});
+  t.Add({"auth", -2, kCmdNoAuth | kCmdLoading | kCmdStale | kCmdFast | kCmdNoMulti,
+         kConn | kAclFast, {}, AuthCommand,
+         {"Authenticate to the server", "1.0.0", "connection",
+          "O(N) where N is the number of passwords defined for the user", "[username] password"}});
+  t.Add({"hello", -1, kCmdNoAuth | kCmdLoading | kCmdStale | kCmdFast | kCmdNoMulti,
+         kConn | kAclFast, {}, HelloCommand,
+         {"Handshake with Redis", "6.0.0", "connection", "O(1)",
+          "[protover [AUTH username password] [SETNAME clientname]]"}});
+  t.Add({"reset", 1, kCmdNoAuth | kCmdLoading | kCmdStale | kCmdFast | kCmdNoMulti,
+         kConn | kAclFast, {}, ResetCommand,
+         {"Reset the connection", "6.2.0", "connection", "O(1)", ""}});
+  t.Add({"client", -2, 0, kAclSlow, {}, nullptr,
+         {"A container for client connection commands", "2.4.0", "connection",
+          "Depends on subcommand.", ""},
+         {
+             {"getname", 2, kCmdNoscript | kCmdLoading | kCmdStale, kConn | kAclSlow, {},
+              ClientGetNameCommand,
+              {"Get the current connection name", "2.6.9", "connection", "O(1)", ""}},
+             {"help", 2, kCmdLoading | kCmdStale, kConn | kAclSlow, {}, ClientHelpCommand,
+              {"Show helpful text about the different subcommands", "5.0.0", "connection",
+               "O(1)", ""}},
+             {"id", 2, kCmdNoscript | kCmdLoading | kCmdStale, kConn | kAclSlow, {},
+              ClientIdCommand,
+              {"Returns the client ID for the current connection", "5.0.0", "connection",
+               "O(1)", ""}},
+             {"info", 2, kCmdNoscript | kCmdLoading | kCmdStale, kConn | kAclSlow, {},
+              ClientInfoCommand,
+              {"Returns information about the current client connection.", "6.2.0",
+               "connection", "O(1)", ""}},
+             {"kill", -3, kCmdAdmin | kCmdNoscript | kCmdLoading | kCmdStale,
+              kConn | kAclAdmin | kAclSlow | kAclDangerous, {}, ClientKillCommand,
+              {"Kill the connection of a client", "2.4.0", "connection",
+               "O(N) where N is the number of client connections",
+               "ip:port | [ID client-id] [TYPE NORMAL | MASTER | SLAVE | REPLICA | PUBSUB] "
+               "[USER username] [ADDR ip:port] [LADDR ip:port] [SKIPME YES | NO] "
+               "[MAXAGE maxage]"}},
+             {"list", -2, kCmdAdmin | kCmdNoscript | kCmdLoading | kCmdStale,
+              kConn | kAclAdmin | kAclSlow | kAclDangerous, {}, ClientListCommand,
+              {"Get the list of client connections", "2.4.0", "connection",
+               "O(N) where N is the number of client connections",
+               "[TYPE NORMAL | MASTER | REPLICA | PUBSUB] [ID client-id [client-id ...]]"}},
+             {"setinfo", 4, kCmdNoscript | kCmdLoading | kCmdStale, kConn | kAclSlow, {},
+              ClientSetInfoCommand,
+              {"Set client or connection specific info", "7.2.0", "connection", "O(1)",
+               "LIB-NAME libname | LIB-VER libver"}},
+             {"setname", 3, kCmdNoscript | kCmdLoading | kCmdStale, kConn | kAclSlow, {},
+              ClientSetNameCommand,
+              {"Set the current connection name", "2.6.9", "connection", "O(1)",
+               "connection-name"}},
+         }});
+}
+
+}  // namespace ember::server

@@ -1,0 +1,236 @@
+#include "server/net/connection.h"
+
+#include <asio/experimental/as_tuple.hpp>
+#include <cstring>
+
+#include "server/log.h"
+#include "server/net/net_server.h"
+
+namespace ember::server {
+
+namespace {
+
+constexpr size_t kInitialInput = 16 * 1024;  // PROTO_IOBUF_LEN
+constexpr size_t kMinRead = 4 * 1024;
+// Stop reading while this much output waits for a slow reader.
+constexpr size_t kOutputHighWater = 4 * 1024 * 1024;
+// Give memory back after a burst: buffers above these are shrunk when idle.
+constexpr size_t kIdleInputCap = 64 * 1024;
+constexpr size_t kIdleOutputCap = 1024 * 1024;
+
+constexpr auto kUseTuple = asio::experimental::as_tuple(asio::use_awaitable);
+
+std::string Endpoint(const asio::ip::tcp::endpoint& e) {
+  return e.address().to_string() + ":" + std::to_string(e.port());
+}
+
+}  // namespace
+
+Connection::Connection(NetServer& net, asio::ip::tcp::socket socket)
+    : net_(net),
+      socket_(std::move(socket)),
+      client_(net.server().NextClientId(), this),
+      drained_(net.io()) {
+  std::error_code ec;
+  socket_.set_option(asio::ip::tcp::no_delay(true), ec);
+  socket_.non_blocking(true, ec);
+  if (net.server().config().tcp_keepalive > 0) {
+    socket_.set_option(asio::socket_base::keep_alive(true), ec);
+  }
+  client_.addr = Endpoint(socket_.remote_endpoint(ec));
+  client_.laddr = Endpoint(socket_.local_endpoint(ec));
+  client_.fd = socket_.native_handle();
+  client_.created_ms = net.server().clock().NowMs();
+  client_.last_interaction_ms = client_.created_ms;
+  client_.set_authenticated(net.server().config().requirepass.empty());
+}
+
+Connection::~Connection() = default;
+
+void Connection::Start() {
+  net_.server().RegisterClient(&client_);
+  auto self = shared_from_this();
+  asio::co_spawn(net_.io(), [self]() { return self->ReadLoop(); },
+                 [self](std::exception_ptr e) {
+                   if (e) {
+                     try {
+                       std::rethrow_exception(e);
+                     } catch (const std::exception& ex) {
+                       Log(LogLevel::kWarning, "Connection {} failed: {}", self->client_.addr,
+                           ex.what());
+                     }
+                   }
+                   // A graceful close waits for its last write to finish.
+                   if (!(self->closing_ && self->writing_)) self->Close();
+                 });
+}
+
+asio::awaitable<void> Connection::ReadLoop() {
+  Server& server = net_.server();
+  for (;;) {
+    if (closed_) co_return;
+    // Backpressure: let a slow reader catch up before reading more.
+    while (writing_ && PendingOutput() > kOutputHighWater && !closed_) {
+      drained_.expires_at(asio::steady_timer::time_point::max());
+      co_await drained_.async_wait(kUseTuple);
+    }
+    if (closed_) co_return;
+    ReserveInput(parser_.pending_bulk_bytes());
+    auto [ec, n] = co_await socket_.async_read_some(
+        asio::buffer(in_.get() + in_end_, in_cap_ - in_end_), kUseTuple);
+    if (ec || closed_) co_return;
+    in_end_ += n;
+    server.stats().total_net_input_bytes += n;
+
+    bool keep_open = ProcessInput();
+    Flush();
+    if (!keep_open) {
+      closing_ = true;
+      if (!writing_) Close();
+      co_return;
+    }
+    // Redis closes a client whose unprocessed input grew past the limit,
+    // without a reply: it cannot be a well-formed client.
+    if (in_end_ - in_start_ > static_cast<size_t>(server.config().client_query_buffer_limit)) {
+      Log(LogLevel::kWarning, "Closing client that reached max query buffer length: addr={}",
+          client_.addr);
+      Close();
+      co_return;
+    }
+  }
+}
+
+bool Connection::ProcessInput() {
+  Server& server = net_.server();
+  limits_.max_bulk_len = server.config().proto_max_bulk_len;
+  limits_.authenticated = client_.authenticated();
+  while (in_start_ < in_end_) {
+    std::string_view input(in_.get() + in_start_, in_end_ - in_start_);
+    auto result = parser_.Parse(input, limits_);
+    if (result == protocol::RequestParser::Result::kError) {
+      client_.reply().Error(parser_.error());
+      Log(LogLevel::kVerbose, "Protocol error ({}) from client: addr={}", parser_.error(),
+          client_.addr);
+      in_start_ = in_end_;
+      return false;
+    }
+    if (result == protocol::RequestParser::Result::kNeedMore) {
+      in_start_ += parser_.consumed();
+      break;
+    }
+    server.Execute(client_, parser_.args());
+    in_start_ += parser_.consumed();
+    limits_.authenticated = client_.authenticated();
+    if (client_.has_flag(Client::kCloseAfterReply) || closed_) return false;
+  }
+  if (in_start_ == in_end_) in_start_ = in_end_ = 0;
+  client_.query_buffer_size = in_end_ - in_start_;
+  client_.query_buffer_free = in_cap_ - in_end_;
+  return true;
+}
+
+void Connection::ReserveInput(size_t want) {
+  if (in_cap_ == 0) {
+    in_cap_ = kInitialInput;
+    in_.reset(new char[in_cap_]);
+  }
+  // An idle connection whose buffer grew for one big request gives it back.
+  if (in_start_ == in_end_ && in_cap_ > kIdleInputCap) {
+    in_cap_ = kInitialInput;
+    in_.reset(new char[in_cap_]);
+    in_start_ = in_end_ = 0;
+  }
+  size_t need = std::max(want, kMinRead);
+  if (in_cap_ - in_end_ >= need) return;
+  size_t used = in_end_ - in_start_;
+  if (in_start_ > 0 && in_cap_ - used >= need) {
+    std::memmove(in_.get(), in_.get() + in_start_, used);
+  } else {
+    // Grow geometrically, never trusting a declared length by more than
+    // what doubling gives: a client must actually send the bytes.
+    size_t cap = in_cap_;
+    while (cap - used < need) cap *= 2;
+    std::unique_ptr<char[]> bigger(new char[cap]);
+    std::memcpy(bigger.get(), in_.get() + in_start_, used);
+    in_ = std::move(bigger);
+    in_cap_ = cap;
+  }
+  in_start_ = 0;
+  in_end_ = used;
+}
+
+void Connection::Flush() {
+  std::string& out = client_.output();
+  if (out.empty() || writing_ || closed_) return;
+  // Try to write straight away: most replies fit in the socket buffer and
+  // need no trip through the event loop.
+  std::error_code ec;
+  size_t n = socket_.write_some(asio::buffer(out), ec);
+  if (ec && ec != asio::error::would_block && ec != asio::error::try_again) {
+    Close();
+    return;
+  }
+  net_.server().stats().total_net_output_bytes += n;
+  if (n == out.size()) {
+    out.clear();
+    if (out.capacity() > kIdleOutputCap) std::string().swap(out);
+    return;
+  }
+  sending_.assign(out, n, std::string::npos);
+  out.clear();
+  StartAsyncWrite();
+}
+
+void Connection::StartAsyncWrite() {
+  writing_ = true;
+  auto self = shared_from_this();
+  asio::async_write(socket_, asio::buffer(sending_),
+                    [self](const std::error_code& ec, size_t n) { self->OnWriteDone(ec, n); });
+}
+
+void Connection::OnWriteDone(const std::error_code& ec, size_t n) {
+  writing_ = false;
+  net_.server().stats().total_net_output_bytes += n;
+  if (ec) {
+    Close();
+    return;
+  }
+  sending_.clear();
+  if (sending_.capacity() > kIdleOutputCap) std::string().swap(sending_);
+  if (!client_.output().empty()) {
+    sending_.swap(client_.output());
+    StartAsyncWrite();
+    return;
+  }
+  drained_.cancel();
+  if (closing_) Close();
+}
+
+void Connection::OutputPending() {
+  if (writing_ || closed_) return;
+  // Another client's command produced output for us: send it after the
+  // current handler returns, not from inside it.
+  auto self = shared_from_this();
+  asio::post(net_.io(), [self] { self->Flush(); });
+}
+
+void Connection::Kill() { Close(); }
+
+void Connection::CloseGracefully() {
+  closing_ = true;
+  Flush();
+  if (!writing_) Close();
+}
+
+void Connection::Close() {
+  if (closed_) return;
+  closed_ = true;
+  std::error_code ec;
+  socket_.shutdown(asio::ip::tcp::socket::shutdown_both, ec);
+  socket_.close(ec);
+  drained_.cancel();
+  net_.server().UnregisterClient(&client_);
+  net_.Forget(this);
+}
+
+}  // namespace ember::server

@@ -1,0 +1,149 @@
+// Server: the part of Ember that runs commands, with no sockets in it.
+//
+// Redis runs every command on one thread, one at a time, start to finish.
+// That is the whole concurrency model: a command never sees another
+// half-done, so INCR needs no lock and MULTI/EXEC is just "run these in a
+// row". Ember keeps the model: the network layer (net/) calls Execute() from
+// its single event-loop thread, and nothing else touches the keyspace.
+//
+// Because this class knows nothing of sockets, tests drive it directly:
+// create a Client, call Execute, read the reply bytes from the client's
+// output buffer.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+#include <unordered_map>
+
+#include "server/client.h"
+#include "server/command.h"
+#include "server/command_table.h"
+#include "server/config.h"
+#include "storage/clock.h"
+#include "storage/expire.h"
+#include "storage/keyspace.h"
+
+namespace ember::server {
+
+class Server;
+
+// What the server asks of the process around it.
+class ServerHooks {
+ public:
+  virtual ~ServerHooks() = default;
+  // Stop accepting, flush replies, exit with this status (SHUTDOWN).
+  virtual void RequestShutdown(int exit_code) = 0;
+  // `port` or `bind` changed (CONFIG SET): listen again. "" or an error.
+  virtual std::string Rebind() = 0;
+};
+
+struct ServerStats {
+  int64_t start_time_ms = 0;
+  uint64_t total_commands_processed = 0;
+  uint64_t total_connections_received = 0;
+  uint64_t rejected_connections = 0;
+  uint64_t total_net_input_bytes = 0;
+  uint64_t total_net_output_bytes = 0;
+  uint64_t total_error_replies = 0;
+  uint64_t unexpected_error_replies = 0;
+  std::map<std::string, uint64_t> errors_by_code;  // INFO errorstats
+  uint64_t dirty = 0;  // changes since the last save
+
+  // instantaneous_ops_per_sec: Redis samples the command counter every cron
+  // tick and averages the last 16 rates.
+  static constexpr int kOpsSamples = 16;
+  int64_t ops_sample_time_ms = 0;
+  uint64_t ops_sample_count = 0;
+  double ops_samples[kOpsSamples] = {};
+  int ops_sample_index = 0;
+  double InstantaneousOps() const;
+
+  void ResetCounters();
+};
+
+// Everything a handler may use while running one command.
+class CommandContext {
+ public:
+  CommandContext(Server& server, Client& client, const CommandSpec& command)
+      : server_(server), client_(client), command_(command) {}
+
+  Server& server() { return server_; }
+  Client& client() { return client_; }
+  const CommandSpec& command() const { return command_; }
+  protocol::ReplyWriter& reply() { return client_.reply(); }
+  storage::Keyspace& keyspace();
+  storage::Database& db();
+  int64_t now_ms();
+  const Config& config();
+  // Counts a change to the dataset (for save points and INFO).
+  void MarkDirty(uint64_t n = 1);
+
+ private:
+  Server& server_;
+  Client& client_;
+  const CommandSpec& command_;
+};
+
+class Server {
+ public:
+  // `clock` must outlive the server.
+  Server(Config config, const storage::Clock* clock);
+  ~Server();
+  Server(const Server&) = delete;
+  Server& operator=(const Server&) = delete;
+
+  // --- Clients ---
+  // The server does not own clients; their connections do. Register on
+  // connect, unregister on close.
+  uint64_t NextClientId() { return next_client_id_++; }
+  void RegisterClient(Client* client);
+  void UnregisterClient(Client* client);
+  const std::map<uint64_t, Client*>& clients() const { return clients_; }
+  Client* FindClient(uint64_t id) const;
+
+  // --- Commands ---
+  // Runs one command (args[0] is its name) for `client`, writing the reply
+  // to the client's output buffer.
+  void Execute(Client& client, ArgList args);
+
+  // --- Periodic work, hz times per second (serverCron) ---
+  void Cron();
+  // One active-expiry cycle, with a budget measured by `monotonic_us`.
+  storage::ActiveExpireResult RunActiveExpire(const std::function<int64_t()>& monotonic_us);
+
+  // --- State ---
+  Config& config() { return config_; }
+  const Config& config() const { return config_; }
+  storage::Keyspace& keyspace() { return keyspace_; }
+  const storage::Clock& clock() const { return *clock_; }
+  const CommandTable& commands() const { return commands_; }
+  CommandTable& commands() { return commands_; }
+  ServerStats& stats() { return stats_; }
+  ServerHooks* hooks() const { return hooks_; }
+  void set_hooks(ServerHooks* hooks) { hooks_ = hooks; }
+
+  // Applies the side effects of a changed parameter (log level, working
+  // directory, listening address...). Returns "" or an error text.
+  std::string ApplyConfigChange(const ConfigParam& param);
+
+ private:
+  // Looks up argv's command (and subcommand); on failure writes the error
+  // and returns nullptr.
+  const CommandSpec* Resolve(Client& client, ArgList args);
+  void Call(Client& client, const CommandSpec& cmd, ArgList args);
+  void CountError(Client& client, uint64_t errors_before);
+
+  Config config_;
+  const storage::Clock* clock_;
+  storage::Keyspace keyspace_;
+  storage::ActiveExpirer expirer_;
+  CommandTable commands_;
+  ServerStats stats_;
+  std::map<uint64_t, Client*> clients_;
+  uint64_t next_client_id_ = 1;
+  ServerHooks* hooks_ = nullptr;
+};
+
+}  // namespace ember::server

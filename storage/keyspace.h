@@ -1,0 +1,75 @@
+// Keyspace: every database, the clock they share, and keyspace statistics.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <random>
+#include <string_view>
+#include <vector>
+
+#include "storage/clock.h"
+#include "storage/database.h"
+
+namespace ember::storage {
+
+// What the keyspace tells the layer above about deletions it makes on its
+// own (expiry now; eviction later), so that the server can log a DEL to the
+// AOF, notify subscribers and invalidate WATCHes.
+class KeyspaceListener {
+ public:
+  virtual ~KeyspaceListener() = default;
+  // Called just before an expired key is deleted.
+  virtual void OnKeyExpired(int db, std::string_view key) = 0;
+};
+
+struct KeyspaceStats {
+  uint64_t keyspace_hits = 0;
+  uint64_t keyspace_misses = 0;
+  uint64_t expired_keys = 0;
+  // Active expiry's view of how stale the keyspace is (INFO stats).
+  double expired_stale_perc = 0;
+  uint64_t expired_time_cap_reached_count = 0;
+  uint64_t expire_cycle_cpu_milliseconds = 0;
+};
+
+class Keyspace {
+ public:
+  Keyspace(const Clock* clock, int num_databases);
+  Keyspace(const Keyspace&) = delete;
+  Keyspace& operator=(const Keyspace&) = delete;
+
+  int num_databases() const { return static_cast<int>(dbs_.size()); }
+  Database& db(int i) { return *dbs_[i]; }
+  const Database& db(int i) const { return *dbs_[i]; }
+
+  const Clock& clock() const { return *clock_; }
+  // Reads the clock; everything until the next refresh sees this time.
+  void RefreshTime() {
+    now_ms_ = clock_->NowMs();
+    lru_clock_ = static_cast<uint32_t>(now_ms_ / 1000) & Entry::kLruMax;
+  }
+  int64_t now_ms() const { return now_ms_; }
+  uint32_t lru_clock() const { return lru_clock_; }
+
+  KeyspaceStats& stats() { return stats_; }
+  const KeyspaceStats& stats() const { return stats_; }
+  std::mt19937_64& rng() { return rng_; }
+
+  void set_listener(KeyspaceListener* listener) { listener_ = listener; }
+  KeyspaceListener* listener() const { return listener_; }
+
+  size_t TotalKeys() const;
+  void FlushAll();
+  void SwapDatabases(int a, int b);
+
+ private:
+  const Clock* clock_;
+  int64_t now_ms_ = 0;
+  uint32_t lru_clock_ = 0;
+  std::vector<std::unique_ptr<Database>> dbs_;
+  KeyspaceStats stats_;
+  std::mt19937_64 rng_;
+  KeyspaceListener* listener_ = nullptr;
+};
+
+}  // namespace ember::storage

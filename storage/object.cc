@@ -1,0 +1,62 @@
+#include "storage/object.h"
+
+#include <cstdlib>
+
+namespace ember::storage {
+
+namespace {
+
+// Redis stores strings up to 44 bytes in the same allocation as their object
+// header ("embstr"); longer ones separately ("raw"). Ember keeps every string
+// set by SET inside its entry, but answers OBJECT ENCODING with Redis's names
+// so that tools and tests that look at encodings see what Redis would say.
+constexpr size_t kEmbstrMaxLen = 44;
+
+}  // namespace
+
+void FreeObject(ObjType type, void* object) {
+  switch (type) {
+    case ObjType::kString:
+      std::free(object);
+      return;
+    default:
+      std::abort();  // collections arrive with their own types
+  }
+}
+
+void* CopyObject(ObjType type, const void* object) {
+  switch (type) {
+    case ObjType::kString: {
+      const auto* s = static_cast<const RawString*>(object);
+      return RawString::Create(s->view(), s->len);
+    }
+    default:
+      std::abort();
+  }
+}
+
+std::string_view TypeName(ObjType type) {
+  switch (type) {
+    case ObjType::kString: return "string";
+    case ObjType::kList: return "list";
+    case ObjType::kSet: return "set";
+    case ObjType::kZSet: return "zset";
+    case ObjType::kHash: return "hash";
+  }
+  return "none";
+}
+
+std::string_view EncodingName(const Entry* e) {
+  switch (e->type()) {
+    case ObjType::kString:
+      if (e->kind() == ValueKind::kInt) return "int";
+      if (e->kind() == ValueKind::kInline && e->inline_value().size() <= kEmbstrMaxLen) {
+        return "embstr";
+      }
+      return "raw";
+    default:
+      return "unknown";
+  }
+}
+
+}  // namespace ember::storage
