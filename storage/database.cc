@@ -76,6 +76,7 @@ Entry* Database::Overwrite(const KeyRef& ref, const Entry::ValueSpec& value, int
   Entry* e = ref.entry;
   void* old_object = e->kind() == ValueKind::kExternal ? e->external() : nullptr;
   ObjType old_type = e->type();
+  Encoding old_encoding = e->encoding();
   bool had_expire = e->has_expire();
   bool want_expire = expire_at == kKeepTtl ? had_expire : expire_at >= 0;
   Entry* result = e;
@@ -92,7 +93,7 @@ Entry* Database::Overwrite(const KeyRef& ref, const Entry::ValueSpec& value, int
     }
   }
   if (expire_at >= 0) result->set_expire_at(expire_at);
-  if (old_object != nullptr && old_object != value.pointer) FreeObject(old_type, old_object);
+  if (old_object != nullptr && old_object != value.pointer) FreeObject(old_type, old_encoding, old_object);
   return result;
 }
 
@@ -128,14 +129,7 @@ Entry* Database::SetExpire(const KeyRef& ref, int64_t when_ms) {
   }
   // The deadline lives in the entry's header, so adding one means a bigger
   // entry; the value moves over as is (an external value by pointer).
-  Entry::ValueSpec spec;
-  spec.type = e->type();
-  spec.kind = e->kind();
-  switch (spec.kind) {
-    case ValueKind::kInline: spec.bytes = e->inline_value(); break;
-    case ValueKind::kInt: spec.integer = e->int_value(); break;
-    case ValueKind::kExternal: spec.pointer = e->external(); break;
-  }
+  Entry::ValueSpec spec = e->Spec();
   Entry* grown = Entry::CloneWith(e, spec, /*has_expire=*/true);
   grown->set_expire_at(when_ms);
   KeyDict::Replace(ref.link, grown);
@@ -148,14 +142,7 @@ bool Database::Persist(const KeyRef& ref) {
   Entry* e = ref.entry;
   if (!e->has_expire()) return false;
   UntrackVolatile(e);
-  Entry::ValueSpec spec;
-  spec.type = e->type();
-  spec.kind = e->kind();
-  switch (spec.kind) {
-    case ValueKind::kInline: spec.bytes = e->inline_value(); break;
-    case ValueKind::kInt: spec.integer = e->int_value(); break;
-    case ValueKind::kExternal: spec.pointer = e->external(); break;
-  }
+  Entry::ValueSpec spec = e->Spec();
   Entry* shrunk = Entry::CloneWith(e, spec, /*has_expire=*/false);
   KeyDict::Replace(ref.link, shrunk);
   Entry::DestroyShell(e);

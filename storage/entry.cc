@@ -55,7 +55,8 @@ Entry* Entry::Create(std::string_view key, const ValueSpec& value, bool has_expi
   void* mem = CheckedMalloc(size);
   auto* e = static_cast<Entry*>(mem);
   e->next_ = nullptr;
-  uint32_t meta = (static_cast<uint32_t>(value.kind) << 28) |
+  uint32_t meta = (static_cast<uint32_t>(value.encoding) << 30) |
+                  (static_cast<uint32_t>(value.kind) << 28) |
                   (static_cast<uint32_t>(has_expire) << 27) |
                   (static_cast<uint32_t>(value.type) << 24);
   e->set_meta(meta);
@@ -92,12 +93,26 @@ Entry* Entry::CloneWith(const Entry* e, const ValueSpec& value, bool has_expire)
   return copy;
 }
 
+Entry::ValueSpec Entry::Spec() const {
+  ValueSpec spec;
+  spec.type = type();
+  spec.kind = kind();
+  spec.encoding = encoding();
+  switch (spec.kind) {
+    case ValueKind::kInline: spec.bytes = inline_value(); break;
+    case ValueKind::kInt: spec.integer = int_value(); break;
+    case ValueKind::kExternal: spec.pointer = external(); break;
+  }
+  return spec;
+}
+
 bool Entry::TryRewriteValue(const ValueSpec& value) {
   size_t key_len = key().size();
   if (AllocSize(key_len, value, has_expire()) > AllocatedSize()) return false;
   uint32_t m = meta();
-  m &= ~((3u << 28) | (7u << 24));
-  m |= (static_cast<uint32_t>(value.kind) << 28) | (static_cast<uint32_t>(value.type) << 24);
+  m &= ~((3u << 30) | (3u << 28) | (7u << 24));
+  m |= (static_cast<uint32_t>(value.encoding) << 30) | (static_cast<uint32_t>(value.kind) << 28) |
+       (static_cast<uint32_t>(value.type) << 24);
   set_meta(m);
   unsigned char* p = ValueStart();
   switch (value.kind) {
@@ -117,7 +132,7 @@ bool Entry::TryRewriteValue(const ValueSpec& value) {
 }
 
 void Entry::Destroy(Entry* e) {
-  if (e->kind() == ValueKind::kExternal) FreeObject(e->type(), e->external());
+  if (e->kind() == ValueKind::kExternal) FreeObject(e->type(), e->encoding(), e->external());
   std::free(e);
 }
 

@@ -8,7 +8,8 @@
 //
 //   offset  size  field
 //   0       8     next          the bucket chain (see dict.h)
-//   8       4     meta          24-bit LRU clock | type:3 | has_expire:1 | kind:2
+//   8       4     meta          24-bit LRU clock | type:3 | has_expire:1 | kind:2 |
+//                               encoding:2
 //   12      12    expiry        [only if has_expire] expire-at ms (8) and the
 //                               key's slot in the database's volatile list (4)
 //   ..      1+    key length    varint (one byte below 128)
@@ -40,6 +41,18 @@ enum class ObjType : uint8_t { kString = 0, kList = 1, kSet = 2, kZSet = 3, kHas
 // How the value bytes are held.
 enum class ValueKind : uint8_t { kInline = 0, kInt = 1, kExternal = 2 };
 
+// How an external collection value is represented. Small collections use
+// Redis's compact encodings (listpack, intset); large ones a hash table or
+// a skiplist. Lists are always a quicklist (a list of listpacks), as in
+// Redis 7.0.
+enum class Encoding : uint8_t {
+  kListpack = 0,
+  kIntset = 1,
+  kHashtable = 2,
+  kSkiplist = 3,   // sorted sets
+  kQuicklist = 3,  // lists (the type tells them apart)
+};
+
 // A string that outgrew its entry (APPEND, SETRANGE): length and capacity in
 // front of the bytes, like an sds, so appends are amortised O(1).
 struct RawString {
@@ -66,6 +79,7 @@ class Entry {
     int64_t integer = 0;     // kInt
     void* pointer = nullptr;  // kExternal
     ObjType type = ObjType::kString;
+    Encoding encoding = Encoding::kListpack;  // kExternal collections
   };
 
   static Entry* Create(std::string_view key, const ValueSpec& value, bool has_expire);
@@ -76,6 +90,9 @@ class Entry {
   static void Destroy(Entry* e);
   // Frees the entry only; the external value now belongs to the caller.
   static void DestroyShell(Entry* e);
+
+  // The value as a spec that refers to (does not copy) this entry's storage.
+  ValueSpec Spec() const;
 
   // Writes a new value over the old one in the same allocation if it fits
   // (a SET of a value no longer than the old one, an INCR). The old external
@@ -99,6 +116,12 @@ class Entry {
   ObjType type() const { return static_cast<ObjType>((meta() >> 24) & 7); }
   ValueKind kind() const { return static_cast<ValueKind>((meta() >> 28) & 3); }
   bool has_expire() const { return (meta() >> 27) & 1; }
+  Encoding encoding() const { return static_cast<Encoding>((meta() >> 30) & 3); }
+  // A collection that converted to another representation keeps its entry.
+  void set_external(void* p, Encoding enc) {
+    set_external(p);
+    set_meta((meta() & ~(3u << 30)) | (static_cast<uint32_t>(enc) << 30));
+  }
 
   uint32_t lru() const { return meta() & kLruMax; }
   void set_lru(uint32_t lru) { set_meta((meta() & ~kLruMax) | (lru & kLruMax)); }

@@ -6,23 +6,6 @@
 
 namespace ember::storage {
 
-namespace {
-
-// The value of `e` as a spec that refers to (does not copy) its storage.
-Entry::ValueSpec SpecOf(const Entry* e) {
-  Entry::ValueSpec spec;
-  spec.type = e->type();
-  spec.kind = e->kind();
-  switch (spec.kind) {
-    case ValueKind::kInline: spec.bytes = e->inline_value(); break;
-    case ValueKind::kInt: spec.integer = e->int_value(); break;
-    case ValueKind::kExternal: spec.pointer = e->external(); break;
-  }
-  return spec;
-}
-
-}  // namespace
-
 OpStatus Rename(Database& db, std::string_view from, std::string_view to, bool nx) {
   KeyRef src = db.LookupWrite(from);
   if (!src) return OpStatus::kNotFound;
@@ -38,7 +21,7 @@ OpStatus Rename(Database& db, std::string_view from, std::string_view to, bool n
   // an external value moves by pointer.
   Entry* old = db.Detach(db.LookupWrite(from));
   KeyRef dst = db.LookupWrite(to);
-  db.Add(dst, to, SpecOf(old), Database::ExpireAt(old));
+  db.Add(dst, to, old->Spec(), Database::ExpireAt(old));
   Entry::DestroyShell(old);
   return OpStatus::kOk;
 }
@@ -48,7 +31,7 @@ OpStatus Copy(Database& src, std::string_view from, Database& dst, std::string_v
   Entry* e = src.LookupRead(from);
   if (e == nullptr) return OpStatus::kNotFound;
   int64_t deadline = Database::ExpireAt(e);
-  Entry::ValueSpec spec = SpecOf(e);
+  Entry::ValueSpec spec = e->Spec();
   KeyRef target = dst.LookupWrite(to);
   if (target) {
     if (!replace) return OpStatus::kSkipped;
@@ -58,7 +41,7 @@ OpStatus Copy(Database& src, std::string_view from, Database& dst, std::string_v
   // Inline bytes are copied by Add; `e` is unchanged by writes to `dst`
   // unless dst == src and `to` shared its chain, which Delete could not
   // touch since `to` != `from`.
-  if (spec.kind == ValueKind::kExternal) spec.pointer = CopyObject(spec.type, spec.pointer);
+  if (spec.kind == ValueKind::kExternal) spec.pointer = CopyObject(spec.type, spec.encoding, spec.pointer);
   dst.Add(target, to, spec, deadline);
   return OpStatus::kOk;
 }

@@ -14,24 +14,26 @@ constexpr size_t kEmbstrMaxLen = 44;
 
 }  // namespace
 
-void FreeObject(ObjType type, void* object) {
+void FreeObject(ObjType type, Encoding encoding, void* object) {
+  (void)encoding;
   switch (type) {
     case ObjType::kString:
       std::free(object);
       return;
     default:
-      std::abort();  // collections arrive with their own types
+      std::abort();  // each collection type adds its case
   }
 }
 
-void* CopyObject(ObjType type, const void* object) {
+void* CopyObject(ObjType type, Encoding encoding, const void* object) {
+  (void)encoding;
   switch (type) {
     case ObjType::kString: {
       const auto* s = static_cast<const RawString*>(object);
       return RawString::Create(s->view(), s->len);
     }
     default:
-      std::abort();
+      std::abort();  // each collection type adds its case
   }
 }
 
@@ -55,8 +57,16 @@ std::string_view EncodingName(const Entry* e) {
       }
       return "raw";
     default:
-      return "unknown";
+      break;
   }
+  switch (e->encoding()) {
+    case Encoding::kListpack: return "listpack";
+    case Encoding::kIntset: return "intset";
+    case Encoding::kHashtable: return "hashtable";
+    case Encoding::kSkiplist:
+      return e->type() == ObjType::kList ? "quicklist" : "skiplist";
+  }
+  return "unknown";
 }
 
 }  // namespace ember::storage
