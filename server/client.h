@@ -8,10 +8,13 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "protocol/reply_writer.h"
+#include "server/blocking.h"
 
 namespace ember::server {
 
@@ -27,6 +30,18 @@ class ClientTransport {
   // Output was added outside of the client's own command (a blocked client
   // served by another client's push, a pub/sub message): send it soon.
   virtual void OutputPending() = 0;
+  // The client was parked (BLPOP...): stop running its commands; wake it at
+  // `deadline_ms` (0: never) unless it is unblocked before.
+  virtual void Blocked(int64_t deadline_ms) = 0;
+  // The client was unblocked (served, timed out, CLIENT UNBLOCK): send its
+  // reply and go on with the commands it sent meanwhile.
+  virtual void Unblocked() = 0;
+};
+
+// A command queued between MULTI and EXEC.
+struct QueuedCommand {
+  const CommandSpec* command;
+  std::vector<std::string> argv;
 };
 
 class Client {
@@ -69,6 +84,12 @@ class Client {
   void set_flag(Flag f) { flags_ |= f; }
   void clear_flag(Flag f) { flags_ &= ~f; }
 
+  // MULTI: the commands queued for EXEC.
+  std::vector<QueuedCommand>& multi_queue() { return multi_queue_; }
+  // BLPOP and friends: why and until when the client is parked.
+  BlockState& block_state() { return block_state_; }
+  const BlockState& block_state() const { return block_state_; }
+
   // Connection facts for CLIENT LIST / INFO.
   std::string addr;   // "127.0.0.1:51234"
   std::string laddr;  // "127.0.0.1:6379"
@@ -90,6 +111,8 @@ class Client {
   std::string name_;
   std::string lib_name_;
   std::string lib_ver_;
+  std::vector<QueuedCommand> multi_queue_;
+  BlockState block_state_;
 };
 
 }  // namespace ember::server

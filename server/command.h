@@ -43,6 +43,9 @@ enum CommandFlag : uint32_t {
   kCmdSentinel = 1 << 14,
   kCmdMayReplicate = 1 << 15,
   kCmdNoMandatoryKeys = 1 << 16,
+  // Not queued by MULTI but run at once: EXEC, DISCARD, MULTI, WATCH, QUIT,
+  // RESET (Redis checks for these by name; here the table says it).
+  kCmdRunsInMulti = 1 << 17,
 };
 
 // Redis's ACL categories, reported by COMMAND INFO and used by COMMAND LIST

@@ -54,6 +54,7 @@ CommandTable CommandTable::Build() {
   RegisterKeyCommands(table);
   RegisterConnectionCommands(table);
   RegisterServerCommands(table);
+  RegisterTransactionCommands(table);
   return table;
 }
 

@@ -35,6 +35,26 @@ int64_t CommandContext::now_ms() { return server_.keyspace().now_ms(); }
 const Config& CommandContext::config() { return server_.config(); }
 void CommandContext::MarkDirty(uint64_t n) { server_.stats().dirty += n; }
 
+void CommandContext::KeyModified(std::string_view key) {
+  server_.KeyModifiedIn(client_.db_index(), key);
+}
+
+bool CommandContext::in_exec() const { return server_.in_exec(); }
+
+void CommandContext::Block(const std::vector<std::string_view>& keys, int64_t timeout_ms,
+                           ArgList args, ServeFn serve, TimeoutReply timeout_reply) {
+  BlockState& state = client_.block_state();
+  state.db = client_.db_index();
+  state.keys.assign(keys.begin(), keys.end());
+  state.deadline_ms = timeout_ms == 0 ? 0 : server_.keyspace().now_ms() + timeout_ms;
+  state.argv.assign(args.begin(), args.end());
+  state.command = &command_;
+  state.serve = serve;
+  state.timeout_reply = timeout_reply;
+  server_.blocking().Block(&client_);
+  if (client_.transport() != nullptr) client_.transport()->Blocked(state.deadline_ms);
+}
+
 Server::Server(Config config, const storage::Clock* clock)
     : config_(std::move(config)),
       clock_(clock),
@@ -42,16 +62,27 @@ Server::Server(Config config, const storage::Clock* clock)
       commands_(CommandTable::Build()) {
   stats_.start_time_ms = clock_->NowMs();
   stats_.ops_sample_time_ms = stats_.start_time_ms;
+  keyspace_.set_listener(this);
 }
 
-Server::~Server() = default;
+Server::~Server() { keyspace_.set_listener(nullptr); }
 
 void Server::RegisterClient(Client* client) {
   clients_[client->id()] = client;
   stats_.total_connections_received++;
 }
 
-void Server::UnregisterClient(Client* client) { clients_.erase(client->id()); }
+void Server::UnregisterClient(Client* client) {
+  ClientGone(*client);
+  clients_.erase(client->id());
+}
+
+void Server::ClientGone(Client& client) {
+  watches_.UnwatchAll(&client);
+  blocking_.Unblock(&client);
+  client.multi_queue().clear();
+  client.clear_flag(Client::kMulti);
+}
 
 Client* Server::FindClient(uint64_t id) const {
   auto it = clients_.find(id);
@@ -94,6 +125,8 @@ void Server::Execute(Client& client, ArgList args) {
   const CommandSpec* cmd = Resolve(client, args);
   if (cmd == nullptr) {
     CountError(client, errors_before);
+    // A command that cannot even be queued dooms the transaction.
+    if (client.has_flag(Client::kMulti)) client.set_flag(Client::kDirtyExec);
     return;
   }
   client.last_command = cmd;
@@ -101,6 +134,14 @@ void Server::Execute(Client& client, ArgList args) {
     cmd->stats.rejected_calls++;
     client.reply().Error(errors::kNoAuth);
     CountError(client, errors_before);
+    if (client.has_flag(Client::kMulti)) client.set_flag(Client::kDirtyExec);
+    return;
+  }
+  // Inside MULTI every command but the transaction's own is queued, to run
+  // atomically at EXEC.
+  if (client.has_flag(Client::kMulti) && !cmd->has(kCmdRunsInMulti)) {
+    client.multi_queue().push_back({cmd, std::vector<std::string>(args.begin(), args.end())});
+    client.reply().SimpleString("QUEUED");
     return;
   }
   Call(client, *cmd, args);
@@ -108,6 +149,7 @@ void Server::Execute(Client& client, ArgList args) {
     cmd->stats.failed_calls++;
     CountError(client, errors_before);
   }
+  if (blocking_.has_ready_keys() && !serving_blocked_) ServeReadyKeys();
 }
 
 void Server::Call(Client& client, const CommandSpec& cmd, ArgList args) {
@@ -119,6 +161,128 @@ void Server::Call(Client& client, const CommandSpec& cmd, ArgList args) {
   cmd.stats.usec += static_cast<uint64_t>(
       std::chrono::duration_cast<std::chrono::microseconds>(elapsed).count());
   stats_.total_commands_processed++;
+}
+
+void Server::KeyModifiedIn(int db, std::string_view key) {
+  stats_.dirty++;
+  if (watches_.empty()) return;
+  watches_.Touch(db, key, keyspace_.db(db).Peek(key) != nullptr);
+}
+
+void Server::ExecQueued(Client& client) {
+  std::vector<QueuedCommand> queue;
+  queue.swap(client.multi_queue());
+  client.clear_flag(Client::kMulti);
+  watches_.UnwatchAll(&client);
+  client.reply().ArrayHeader(static_cast<int64_t>(queue.size()));
+  in_exec_ = true;
+  for (const QueuedCommand& q : queue) {
+    std::vector<std::string_view> args(q.argv.begin(), q.argv.end());
+    uint64_t errors_before = client.reply().errors_written();
+    Call(client, *q.command, args);
+    if (client.reply().errors_written() != errors_before) {
+      q.command->stats.failed_calls++;
+      CountError(client, errors_before);
+    }
+  }
+  in_exec_ = false;
+  client.clear_flag(Client::kDirtyCas);
+  client.clear_flag(Client::kDirtyExec);
+}
+
+void Server::DiscardTransaction(Client& client) {
+  client.multi_queue().clear();
+  client.clear_flag(Client::kMulti);
+  client.clear_flag(Client::kDirtyCas);
+  client.clear_flag(Client::kDirtyExec);
+  watches_.UnwatchAll(&client);
+}
+
+void Server::BeforeDatabaseReplaced(int db, const storage::Database* replaced_with) {
+  if (watches_.empty()) return;
+  storage::Database& emptied = keyspace_.db(db);
+  auto* after = const_cast<storage::Database*>(replaced_with);
+  watches_.TouchDatabase(
+      db, [&](const std::string& k) { return emptied.Peek(k) != nullptr; },
+      [&](const std::string& k) { return after != nullptr && after->Peek(k) != nullptr; },
+      [&](const std::string& k) {
+        storage::Entry* e = after != nullptr ? after->Peek(k) : nullptr;
+        return e != nullptr && after->IsExpired(e);
+      });
+}
+
+void Server::OnKeyExpired(int db, std::string_view key) {
+  // The key is about to be deleted: to a WATCH it is now absent.
+  watches_.Touch(db, key, /*exists_now=*/false);
+}
+
+void Server::OnKeyCreated(int db, std::string_view key, storage::ObjType type) {
+  if (type == storage::ObjType::kList || type == storage::ObjType::kZSet) {
+    blocking_.SignalKeyCreated(db, key);
+  }
+}
+
+void Server::ServeReadyKeys() {
+  serving_blocked_ = true;
+  while (blocking_.has_ready_keys()) {
+    for (const auto& [db, key] : blocking_.TakeReadyKeys()) ServeKey(db, key);
+  }
+  serving_blocked_ = false;
+}
+
+void Server::ServeKey(int db, const std::string& key) {
+  const std::deque<Client*>* waiters = blocking_.Waiters(db, key);
+  if (waiters == nullptr) return;
+  // Serve in the order the clients blocked, while the key lasts. Serving
+  // changes the queue, so work on a copy.
+  std::vector<Client*> queue(waiters->begin(), waiters->end());
+  for (Client* c : queue) {
+    if (keyspace_.db(db).LookupRead(key, storage::Database::kNoTouch |
+                                              storage::Database::kNoStats) == nullptr) {
+      return;
+    }
+    BlockState state = c->block_state();
+    std::vector<std::string_view> args(state.argv.begin(), state.argv.end());
+    int saved_db = c->db_index();
+    c->set_db_index(state.db);
+    keyspace_.RefreshTime();
+    CommandContext ctx(*this, *c, *state.command);
+    bool served = state.serve(ctx, args, key);
+    c->set_db_index(saved_db);
+    if (!served) return;  // the key cannot serve anyone (e.g. wrong type)
+    blocking_.Unblock(c);
+    state.command->stats.calls++;
+    stats_.total_commands_processed++;
+    if (c->transport() != nullptr) c->transport()->Unblocked();
+  }
+}
+
+void Server::UnblockClient(Client& client, std::string_view error) {
+  if (!client.has_flag(Client::kBlocked)) return;
+  if (!error.empty()) {
+    client.reply().Error(error);
+  } else if (client.block_state().timeout_reply == TimeoutReply::kNullBulk) {
+    client.reply().NullBulk();
+  } else {
+    client.reply().NullArray();
+  }
+  blocking_.Unblock(&client);
+  if (client.transport() != nullptr) client.transport()->Unblocked();
+}
+
+void Server::HandleBlockedTimeouts() {
+  if (blocking_.blocked_clients() == 0) return;
+  for (Client* c : blocking_.TimedOut(clock_->NowMs())) UnblockClient(*c);
+}
+
+void Server::SignalAllBlockedKeys() {
+  for (Client* c : blocking_.AllBlocked()) {
+    const BlockState& state = c->block_state();
+    for (const std::string& key : state.keys) {
+      storage::Entry* e = keyspace_.db(state.db).Peek(key);
+      if (e != nullptr) OnKeyCreated(state.db, key, e->type());
+    }
+  }
 }
 
 void Server::CountError(Client& client, uint64_t errors_before) {
@@ -145,6 +309,7 @@ void Server::Cron() {
   };
   keyspace_.RefreshTime();
   if (config_.active_expire_enabled) RunActiveExpire(monotonic_us);
+  HandleBlockedTimeouts();
 
   // Resize and rehash: a millisecond of incremental rehashing per database
   // that needs it, so growing tables finish without stalling any command.

@@ -17,6 +17,7 @@
 #include <string>
 #include <unordered_map>
 
+#include "server/blocking.h"
 #include "server/client.h"
 #include "server/command.h"
 #include "server/command_table.h"
@@ -24,6 +25,7 @@
 #include "storage/clock.h"
 #include "storage/expire.h"
 #include "storage/keyspace.h"
+#include "server/watch.h"
 
 namespace ember::server {
 
@@ -77,8 +79,20 @@ class CommandContext {
   storage::Database& db();
   int64_t now_ms();
   const Config& config();
-  // Counts a change to the dataset (for save points and INFO).
+  // Counts changes to the dataset (for save points and INFO).
   void MarkDirty(uint64_t n = 1);
+  // A command changed `key` in the current database: counts the change and
+  // tells WATCH. Every handler calls it once for each key it modifies (and
+  // only then: a write that changes nothing is no change), as Redis calls
+  // signalModifiedKey.
+  void KeyModified(std::string_view key);
+  // True while EXEC runs queued commands: blocking commands must not block.
+  bool in_exec() const;
+  // Parks the client until one of `keys` (in the current database) is
+  // created or `timeout_ms` passes (0: forever). The command's reply is
+  // written later, by `serve` or as a timeout.
+  void Block(const std::vector<std::string_view>& keys, int64_t timeout_ms, ArgList args,
+             ServeFn serve, TimeoutReply timeout_reply);
 
  private:
   Server& server_;
@@ -86,7 +100,7 @@ class CommandContext {
   const CommandSpec& command_;
 };
 
-class Server {
+class Server : public storage::KeyspaceListener {
  public:
   // `clock` must outlive the server.
   Server(Config config, const storage::Clock* clock);
@@ -105,8 +119,41 @@ class Server {
 
   // --- Commands ---
   // Runs one command (args[0] is its name) for `client`, writing the reply
-  // to the client's output buffer.
+  // to the client's output buffer. Then serves clients blocked on keys the
+  // command created.
   void Execute(Client& client, ArgList args);
+  // A client's connection closed: forget its WATCHes, MULTI, blocking.
+  void ClientGone(Client& client);
+
+  // A key of database `db` changed (for commands that write to another
+  // database than the client's: MOVE, COPY ... DB).
+  void KeyModifiedIn(int db, std::string_view key);
+
+  // --- Transactions (transaction_commands.cc) ---
+  WatchRegistry& watches() { return watches_; }
+  bool in_exec() const { return in_exec_; }
+  // EXEC: runs the queued commands, replying with an array of their replies.
+  void ExecQueued(Client& client);
+  // DISCARD / EXEC / RESET: drop the queue and the WATCHes.
+  void DiscardTransaction(Client& client);
+  // FLUSHDB/FLUSHALL/SWAPDB: call before database `db`'s contents are
+  // replaced by those of `replaced_with` (nullptr: emptied), so WATCH sees
+  // the change.
+  void BeforeDatabaseReplaced(int db, const storage::Database* replaced_with);
+
+  // --- Blocked clients (blocking.h) ---
+  BlockingRegistry& blocking() { return blocking_; }
+  // Unblocks a client with its timeout reply (or `error`, for CLIENT
+  // UNBLOCK ... ERROR).
+  void UnblockClient(Client& client, std::string_view error = {});
+  // Times out blocked clients whose deadline has passed.
+  void HandleBlockedTimeouts();
+  // SWAPDB: clients blocked on keys that now exist are served.
+  void SignalAllBlockedKeys();
+
+  // storage::KeyspaceListener
+  void OnKeyExpired(int db, std::string_view key) override;
+  void OnKeyCreated(int db, std::string_view key, storage::ObjType type) override;
 
   // --- Periodic work, hz times per second (serverCron) ---
   void Cron();
@@ -134,6 +181,8 @@ class Server {
   const CommandSpec* Resolve(Client& client, ArgList args);
   void Call(Client& client, const CommandSpec& cmd, ArgList args);
   void CountError(Client& client, uint64_t errors_before);
+  void ServeReadyKeys();
+  void ServeKey(int db, const std::string& key);
 
   Config config_;
   const storage::Clock* clock_;
@@ -144,6 +193,10 @@ class Server {
   std::map<uint64_t, Client*> clients_;
   uint64_t next_client_id_ = 1;
   ServerHooks* hooks_ = nullptr;
+  WatchRegistry watches_;
+  BlockingRegistry blocking_;
+  bool in_exec_ = false;
+  bool serving_blocked_ = false;
 };
 
 }  // namespace ember::server

@@ -31,6 +31,8 @@ void Database::DeleteExpired(const KeyRef& ref) {
   Delete(ref);
 }
 
+Entry* Database::Peek(std::string_view key) { return Locate(key).entry; }
+
 Entry* Database::LookupRead(std::string_view key, int flags) {
   KeyRef ref = Locate(key);
   if (ref.entry != nullptr && IsExpired(ref.entry)) {
@@ -69,6 +71,7 @@ Entry* Database::Add(const KeyRef& ref, std::string_view key, const Entry::Value
     e->set_expire_at(expire_at);
     TrackVolatile(e);
   }
+  if (KeyspaceListener* l = keyspace_->listener()) l->OnKeyCreated(index_, key, value.type);
   return e;
 }
 
@@ -119,6 +122,7 @@ Entry* Database::Detach(const KeyRef& ref) {
 void Database::Attach(Entry* e) {
   dict_.InsertNew(e, Hash(e->key()));
   if (e->has_expire()) TrackVolatile(e);
+  if (KeyspaceListener* l = keyspace_->listener()) l->OnKeyCreated(index_, e->key(), e->type());
 }
 
 Entry* Database::SetExpire(const KeyRef& ref, int64_t when_ms) {

@@ -73,6 +73,9 @@ class Database {
   Entry* LookupRead(std::string_view key, int flags = kNone);
   // For commands that write: no hit/miss accounting.
   KeyRef LookupWrite(std::string_view key);
+  // The entry as stored, expired or not, without side effects (for
+  // bookkeeping such as WATCH, never for answering commands).
+  Entry* Peek(std::string_view key);
 
   // --- Writes. REQUIRES: `ref` came from LookupWrite, nothing changed since. ---
 

@@ -20,6 +20,9 @@ class KeyspaceListener {
   virtual ~KeyspaceListener() = default;
   // Called just before an expired key is deleted.
   virtual void OnKeyExpired(int db, std::string_view key) = 0;
+  // Called when a key comes into existence (created, renamed or moved
+  // here): clients blocked on an empty list wait for exactly this.
+  virtual void OnKeyCreated(int db, std::string_view key, ObjType type) = 0;
 };
 
 struct KeyspaceStats {

@@ -12,10 +12,10 @@ namespace {
 constexpr uint16_t kCountUnknown = 65535;
 
 // First-byte patterns of the encodings (see the table in the header).
-constexpr uint8_t k7BitUint = 0x00;      // 0xxxxxxx
-constexpr uint8_t k6BitStr = 0x80;       // 10xxxxxx
-constexpr uint8_t k13BitInt = 0xC0;      // 110xxxxx
-constexpr uint8_t k12BitStr = 0xE0;      // 1110xxxx
+constexpr uint8_t k7BitUint = 0x00;  // 0xxxxxxx
+constexpr uint8_t k6BitStr = 0x80;   // 10xxxxxx
+constexpr uint8_t k13BitInt = 0xC0;  // 110xxxxx
+constexpr uint8_t k12BitStr = 0xE0;  // 1110xxxx
 constexpr uint8_t k32BitStr = 0xF0;
 constexpr uint8_t k16BitInt = 0xF1;
 constexpr uint8_t k24BitInt = 0xF2;
@@ -163,12 +163,18 @@ size_t PayloadSize(const uint8_t* p) {
   if ((b & 0xE0) == k13BitInt) return 2;
   if ((b & 0xF0) == k12BitStr) return 2 + ((static_cast<size_t>(b & 0x0F) << 8) | p[1]);
   switch (b) {
-    case k16BitInt: return 3;
-    case k24BitInt: return 4;
-    case k32BitInt: return 5;
-    case k64BitInt: return 9;
-    case k32BitStr: return 5 + Load32(p + 1);
-    default: return 0;  // kEnd or invalid
+    case k16BitInt:
+      return 3;
+    case k24BitInt:
+      return 4;
+    case k32BitInt:
+      return 5;
+    case k64BitInt:
+      return 9;
+    case k32BitStr:
+      return 5 + Load32(p + 1);
+    default:
+      return 0;  // kEnd or invalid
   }
 }
 

@@ -26,8 +26,12 @@ using storage::OpStatus;
 // DEL key [key ...] / UNLINK key [key ...]
 void DelCommand(CommandContext& ctx, ArgList args) {
   int64_t deleted = 0;
-  for (size_t i = 1; i < args.size(); ++i) deleted += ctx.db().Delete(args[i]) ? 1 : 0;
-  ctx.MarkDirty(static_cast<uint64_t>(deleted));
+  for (size_t i = 1; i < args.size(); ++i) {
+    if (ctx.db().Delete(args[i])) {
+      ctx.KeyModified(args[i]);
+      ++deleted;
+    }
+  }
   ctx.reply().Integer(deleted);
 }
 
@@ -141,7 +145,10 @@ void RandomKeyCommand(CommandContext& ctx, ArgList) {
 void RenameGeneric(CommandContext& ctx, ArgList args, bool nx) {
   OpStatus s = storage::Rename(ctx.db(), args[1], args[2], nx);
   if (s == OpStatus::kNotFound) return ctx.reply().Error(errors::kNoSuchKey);
-  if (s == OpStatus::kOk && args[1] != args[2]) ctx.MarkDirty();
+  if (s == OpStatus::kOk && args[1] != args[2]) {
+    ctx.KeyModified(args[1]);
+    ctx.KeyModified(args[2]);
+  }
   if (nx) return ctx.reply().Integer(s == OpStatus::kOk ? 1 : 0);
   ctx.reply().Ok();
 }
@@ -177,7 +184,7 @@ void CopyCommand(CommandContext& ctx, ArgList args) {
     return ctx.reply().Error(errors::kSameObject);
   }
   OpStatus s = storage::Copy(ctx.db(), args[1], ctx.keyspace().db(dst_index), args[2], replace);
-  if (s == OpStatus::kOk) ctx.MarkDirty();
+  if (s == OpStatus::kOk) ctx.server().KeyModifiedIn(dst_index, args[2]);
   ctx.reply().Integer(s == OpStatus::kOk ? 1 : 0);
 }
 
@@ -187,7 +194,10 @@ void MoveCommand(CommandContext& ctx, ArgList args) {
   if (!ParseDbIndex(ctx, args[2], &dst_index)) return;
   if (dst_index == ctx.client().db_index()) return ctx.reply().Error(errors::kSameObject);
   OpStatus s = storage::Move(ctx.db(), args[1], ctx.keyspace().db(dst_index));
-  if (s == OpStatus::kOk) ctx.MarkDirty();
+  if (s == OpStatus::kOk) {
+    ctx.KeyModified(args[1]);
+    ctx.server().KeyModifiedIn(dst_index, args[1]);
+  }
   ctx.reply().Integer(s == OpStatus::kOk ? 1 : 0);
 }
 
@@ -233,7 +243,7 @@ void ExpireGeneric(CommandContext& ctx, ArgList args, bool seconds, bool relativ
       return ctx.reply().Integer(0);
     case storage::ExpireOutcome::kSet:
     case storage::ExpireOutcome::kDeleted:
-      ctx.MarkDirty();
+      ctx.KeyModified(args[1]);
       return ctx.reply().Integer(1);
   }
 }
@@ -259,7 +269,7 @@ void PExpireTimeCommand(CommandContext& ctx, ArgList args) { TtlGeneric(ctx, arg
 void PersistCommand(CommandContext& ctx, ArgList args) {
   storage::KeyRef ref = ctx.db().LookupWrite(args[1]);
   bool removed = ref && ctx.db().Persist(ref);
-  if (removed) ctx.MarkDirty();
+  if (removed) ctx.KeyModified(args[1]);
   ctx.reply().Integer(removed ? 1 : 0);
 }
 

@@ -31,6 +31,7 @@ bool ParseFlushMode(CommandContext& ctx, ArgList args) {
 void FlushDbCommand(CommandContext& ctx, ArgList args) {
   if (!ParseFlushMode(ctx, args)) return;
   ctx.MarkDirty(ctx.db().size());
+  ctx.server().BeforeDatabaseReplaced(ctx.client().db_index(), nullptr);
   ctx.db().Clear();
   ctx.reply().Ok();
 }
@@ -38,6 +39,9 @@ void FlushDbCommand(CommandContext& ctx, ArgList args) {
 void FlushAllCommand(CommandContext& ctx, ArgList args) {
   if (!ParseFlushMode(ctx, args)) return;
   ctx.MarkDirty(ctx.keyspace().TotalKeys());
+  for (int i = 0; i < ctx.keyspace().num_databases(); ++i) {
+    ctx.server().BeforeDatabaseReplaced(i, nullptr);
+  }
   ctx.keyspace().FlushAll();
   ctx.reply().Ok();
 }
@@ -52,7 +56,11 @@ void SwapDbCommand(CommandContext& ctx, ArgList args) {
   }
   int n = ctx.keyspace().num_databases();
   if (a < 0 || a >= n || b < 0 || b >= n) return ctx.reply().Error(errors::kDbIndexOutOfRange);
+  ctx.server().BeforeDatabaseReplaced(static_cast<int>(a), &ctx.keyspace().db(static_cast<int>(b)));
+  ctx.server().BeforeDatabaseReplaced(static_cast<int>(b), &ctx.keyspace().db(static_cast<int>(a)));
   ctx.keyspace().SwapDatabases(static_cast<int>(a), static_cast<int>(b));
+  // Clients blocked on keys that the swap brought in can now be served.
+  ctx.server().SignalAllBlockedKeys();
   ctx.MarkDirty();
   ctx.reply().Ok();
 }

@@ -101,7 +101,7 @@ void SetGeneric(CommandContext& ctx, std::string_view key, std::string_view valu
   so.expire_at_ms = deadline;
   auto result = storage::Set(ctx.db(), key, value, so);
   if (!result.ok()) return ReplyError(ctx.reply(), result.status());
-  if (result->applied) ctx.MarkDirty();
+  if (result->applied) ctx.KeyModified(key);
   if (o.get) {
     result->had_old ? ctx.reply().Bulk(result->old_value) : ctx.reply().NullBulk();
   } else if (reply_int) {
@@ -160,7 +160,7 @@ void GetCommand(CommandContext& ctx, ArgList args) {
 void GetDelCommand(CommandContext& ctx, ArgList args) {
   auto v = storage::GetDel(ctx.db(), args[1]);
   if (v.ok()) {
-    ctx.MarkDirty();
+    ctx.KeyModified(args[1]);
     return ctx.reply().Bulk(*v);
   }
   if (v.status() == OpStatus::kNotFound) return ctx.reply().NullBulk();
@@ -181,7 +181,7 @@ void GetExCommand(CommandContext& ctx, ArgList args) {
   }
   auto v = storage::GetEx(ctx.db(), args[1], o.expire, o.persist);
   if (v.ok()) {
-    if (o.expire.present || o.persist) ctx.MarkDirty();
+    if (o.expire.present || o.persist) ctx.KeyModified(args[1]);
     return ctx.reply().Bulk(*v);
   }
   if (v.status() == OpStatus::kNotFound) return ctx.reply().NullBulk();
@@ -202,8 +202,10 @@ void MGetCommand(CommandContext& ctx, ArgList args) {
 void MSetCommand(CommandContext& ctx, ArgList args) {
   if (args.size() % 2 == 0) return ctx.reply().Error(errors::WrongArity(ctx.command().full_name));
   storage::SetOptions so;
-  for (size_t i = 1; i < args.size(); i += 2) storage::Set(ctx.db(), args[i], args[i + 1], so);
-  ctx.MarkDirty((args.size() - 1) / 2);
+  for (size_t i = 1; i < args.size(); i += 2) {
+    storage::Set(ctx.db(), args[i], args[i + 1], so);
+    ctx.KeyModified(args[i]);
+  }
   ctx.reply().Ok();
 }
 
@@ -214,15 +216,17 @@ void MSetNxCommand(CommandContext& ctx, ArgList args) {
     if (ctx.db().LookupWrite(args[i])) return ctx.reply().Integer(0);
   }
   storage::SetOptions so;
-  for (size_t i = 1; i < args.size(); i += 2) storage::Set(ctx.db(), args[i], args[i + 1], so);
-  ctx.MarkDirty((args.size() - 1) / 2);
+  for (size_t i = 1; i < args.size(); i += 2) {
+    storage::Set(ctx.db(), args[i], args[i + 1], so);
+    ctx.KeyModified(args[i]);
+  }
   ctx.reply().Integer(1);
 }
 
 void IncrGeneric(CommandContext& ctx, std::string_view key, int64_t delta) {
   auto v = storage::IncrBy(ctx.db(), key, delta);
   if (!v.ok()) return ReplyError(ctx.reply(), v.status());
-  ctx.MarkDirty();
+  ctx.KeyModified(key);
   ctx.reply().Integer(*v);
 }
 
@@ -248,7 +252,7 @@ void DecrByCommand(CommandContext& ctx, ArgList args) {
 void IncrByFloatCommand(CommandContext& ctx, ArgList args) {
   auto v = storage::IncrByFloat(ctx.db(), args[1], args[2]);
   if (!v.ok()) return ReplyError(ctx.reply(), v.status());
-  ctx.MarkDirty();
+  ctx.KeyModified(args[1]);
   ctx.reply().Bulk(*v);
 }
 
@@ -256,7 +260,7 @@ void IncrByFloatCommand(CommandContext& ctx, ArgList args) {
 void AppendCommand(CommandContext& ctx, ArgList args) {
   auto v = storage::Append(ctx.db(), args[1], args[2], ctx.config().proto_max_bulk_len);
   if (!v.ok()) return ReplyError(ctx.reply(), v.status());
-  ctx.MarkDirty();
+  ctx.KeyModified(args[1]);
   ctx.reply().Integer(*v);
 }
 
@@ -273,7 +277,7 @@ void SetRangeCommand(CommandContext& ctx, ArgList args) {
   if (offset < 0) return ctx.reply().Error(errors::kOffsetOutOfRange);
   auto v = storage::SetRange(ctx.db(), args[1], offset, args[3], ctx.config().proto_max_bulk_len);
   if (!v.ok()) return ReplyError(ctx.reply(), v.status());
-  if (!args[3].empty()) ctx.MarkDirty();
+  if (!args[3].empty()) ctx.KeyModified(args[1]);
   ctx.reply().Integer(*v);
 }
 

@@ -30,7 +30,8 @@ Connection::Connection(NetServer& net, asio::ip::tcp::socket socket)
     : net_(net),
       socket_(std::move(socket)),
       client_(net.server().NextClientId(), this),
-      drained_(net.io()) {
+      drained_(net.io()),
+      block_timer_(net.io()) {
   std::error_code ec;
   socket_.set_option(asio::ip::tcp::no_delay(true), ec);
   socket_.non_blocking(true, ec);
@@ -104,7 +105,9 @@ bool Connection::ProcessInput() {
   Server& server = net_.server();
   limits_.max_bulk_len = server.config().proto_max_bulk_len;
   limits_.authenticated = client_.authenticated();
-  while (in_start_ < in_end_) {
+  // A blocked client runs nothing until it is unblocked; what it sends
+  // meanwhile waits in the buffer.
+  while (in_start_ < in_end_ && !client_.has_flag(Client::kBlocked)) {
     std::string_view input(in_.get() + in_start_, in_end_ - in_start_);
     auto result = parser_.Parse(input, limits_);
     if (result == protocol::RequestParser::Result::kError) {
@@ -214,6 +217,34 @@ void Connection::OutputPending() {
   asio::post(net_.io(), [self] { self->Flush(); });
 }
 
+void Connection::Blocked(int64_t deadline_ms) {
+  if (deadline_ms == 0) return;
+  int64_t wait = deadline_ms - net_.server().clock().NowMs();
+  block_timer_.expires_after(std::chrono::milliseconds(wait > 0 ? wait : 0));
+  auto self = shared_from_this();
+  block_timer_.async_wait([self](const std::error_code& ec) {
+    if (!ec && !self->closed_) self->net_.server().HandleBlockedTimeouts();
+  });
+}
+
+void Connection::Unblocked() {
+  block_timer_.cancel();
+  // Unblocking happens inside another client's command (or a timer): finish
+  // that first, then continue this client.
+  auto self = shared_from_this();
+  asio::post(net_.io(), [self] { self->Resume(); });
+}
+
+void Connection::Resume() {
+  if (closed_) return;
+  bool keep_open = ProcessInput();
+  Flush();
+  if (!keep_open) {
+    closing_ = true;
+    if (!writing_) Close();
+  }
+}
+
 void Connection::Kill() { Close(); }
 
 void Connection::CloseGracefully() {
@@ -225,6 +256,7 @@ void Connection::CloseGracefully() {
 void Connection::Close() {
   if (closed_) return;
   closed_ = true;
+  block_timer_.cancel();
   std::error_code ec;
   socket_.shutdown(asio::ip::tcp::socket::shutdown_both, ec);
   socket_.close(ec);

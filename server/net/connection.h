@@ -50,6 +50,8 @@ class Connection : public std::enable_shared_from_this<Connection>, public Clien
   // Closes at once, dropping unsent output (CLIENT KILL, shutdown).
   void Kill() override;
   void OutputPending() override;
+  void Blocked(int64_t deadline_ms) override;
+  void Unblocked() override;
   // Sends what is buffered, then closes (server shutdown).
   void CloseGracefully();
 
@@ -60,6 +62,9 @@ class Connection : public std::enable_shared_from_this<Connection>, public Clien
   // Parses and runs every complete command in the query buffer. Returns
   // false if the connection must close after the pending output is sent.
   bool ProcessInput();
+  // After a blocked command was unblocked: send its reply and run the
+  // commands that arrived meanwhile.
+  void Resume();
   // Makes room to read at least `want` more bytes.
   void ReserveInput(size_t want);
   // Writes pending output now if possible; the rest asynchronously.
@@ -89,6 +94,8 @@ class Connection : public std::enable_shared_from_this<Connection>, public Clien
   bool closed_ = false;
   // Wakes the read loop when it waits for output to drain.
   asio::steady_timer drained_;
+  // Fires at a blocked command's deadline.
+  asio::steady_timer block_timer_;
 };
 
 }  // namespace ember::server
