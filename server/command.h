@@ -75,11 +75,14 @@ enum AclCategory : uint32_t {
 };
 
 // Where the keys are among the arguments: first, last (negative counts from
-// the end: -1 is the last argument), step. All zero: no keys.
+// the end: -1 is the last argument), step. All zero: no keys. Commands whose
+// keys are counted by an argument (LMPOP numkeys key [key ...]) give the
+// index of that count in `numkeys_at` instead.
 struct KeySpec {
   int first = 0;
   int last = 0;
   int step = 0;
+  int numkeys_at = 0;
 };
 
 // Documentation for COMMAND DOCS (redis-cli builds its hints from it).

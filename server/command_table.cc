@@ -52,6 +52,7 @@ CommandTable CommandTable::Build() {
   CommandTable table;
   RegisterStringCommands(table);
   RegisterKeyCommands(table);
+  RegisterListCommands(table);
   RegisterConnectionCommands(table);
   RegisterServerCommands(table);
   RegisterTransactionCommands(table);

@@ -50,6 +50,7 @@ class CommandTable {
 // Family registration functions (one per file in commands/).
 void RegisterStringCommands(CommandTable& table);
 void RegisterKeyCommands(CommandTable& table);
+void RegisterListCommands(CommandTable& table);
 void RegisterConnectionCommands(CommandTable& table);
 void RegisterServerCommands(CommandTable& table);
 void RegisterTransactionCommands(CommandTable& table);

@@ -63,6 +63,7 @@ class Database {
   Database& operator=(const Database&) = delete;
 
   int index() const { return index_; }
+  Keyspace& keyspace() const { return *keyspace_; }
   size_t size() const { return dict_.size(); }
   size_t volatile_count() const { return volatile_.size(); }
 

@@ -35,6 +35,20 @@ struct KeyspaceStats {
   uint64_t expire_cycle_cpu_milliseconds = 0;
 };
 
+// When small collections stop being small: the thresholds at which Redis
+// converts a compact encoding (listpack, intset) to the large one. Names
+// and defaults are Redis's config parameters.
+struct CollectionLimits {
+  int64_t list_max_listpack_size = -2;  // per quicklist node: -2 = 8 KB
+  int64_t hash_max_listpack_entries = 128;
+  int64_t hash_max_listpack_value = 64;
+  int64_t set_max_intset_entries = 512;
+  int64_t set_max_listpack_entries = 128;
+  int64_t set_max_listpack_value = 64;
+  int64_t zset_max_listpack_entries = 128;
+  int64_t zset_max_listpack_value = 64;
+};
+
 class Keyspace {
  public:
   Keyspace(const Clock* clock, int num_databases);
@@ -54,6 +68,9 @@ class Keyspace {
   int64_t now_ms() const { return now_ms_; }
   uint32_t lru_clock() const { return lru_clock_; }
 
+  CollectionLimits& limits() { return limits_; }
+  const CollectionLimits& limits() const { return limits_; }
+
   KeyspaceStats& stats() { return stats_; }
   const KeyspaceStats& stats() const { return stats_; }
   std::mt19937_64& rng() { return rng_; }
@@ -71,6 +88,7 @@ class Keyspace {
   uint32_t lru_clock_ = 0;
   std::vector<std::unique_ptr<Database>> dbs_;
   KeyspaceStats stats_;
+  CollectionLimits limits_;
   std::mt19937_64 rng_;
   KeyspaceListener* listener_ = nullptr;
 };

@@ -2,6 +2,8 @@
 
 #include <cstdlib>
 
+#include "storage/quicklist.h"
+
 namespace ember::storage {
 
 namespace {
@@ -20,6 +22,9 @@ void FreeObject(ObjType type, Encoding encoding, void* object) {
     case ObjType::kString:
       std::free(object);
       return;
+    case ObjType::kList:
+      delete static_cast<Quicklist*>(object);
+      return;
     default:
       std::abort();  // each collection type adds its case
   }
@@ -32,6 +37,8 @@ void* CopyObject(ObjType type, Encoding encoding, const void* object) {
       const auto* s = static_cast<const RawString*>(object);
       return RawString::Create(s->view(), s->len);
     }
+    case ObjType::kList:
+      return static_cast<const Quicklist*>(object)->Copy();
     default:
       std::abort();  // each collection type adds its case
   }

@@ -1,6 +1,8 @@
 #include "server/commands/reply_util.h"
 
 #include <cctype>
+#include <cmath>
+#include <cstdint>
 
 #include "protocol/errors.h"
 #include "storage/numbers.h"
@@ -62,6 +64,26 @@ bool ParseLongDoubleArg(CommandContext& ctx, std::string_view arg, long double* 
   if (storage::StringToLongDouble(arg, out)) return true;
   ctx.reply().Error(errors::kNotFloat);
   return false;
+}
+
+bool ParseBlockTimeout(CommandContext& ctx, std::string_view arg, int64_t* ms) {
+  long double seconds;
+  if (!storage::StringToLongDouble(arg, &seconds)) {
+    ctx.reply().Error(errors::kTimeoutNotFloat);
+    return false;
+  }
+  long double millis = seconds * 1000;
+  if (millis > static_cast<long double>(INT64_MAX) - ctx.now_ms()) {
+    ctx.reply().Error(errors::kTimeoutOutOfRange);
+    return false;
+  }
+  int64_t v = static_cast<int64_t>(std::ceil(millis));
+  if (v < 0) {
+    ctx.reply().Error(errors::kTimeoutNegative);
+    return false;
+  }
+  *ms = v;
+  return true;
 }
 
 void ReplyString(protocol::ReplyWriter& reply, const storage::StringValue& v) {

@@ -27,6 +27,11 @@ bool ParseIntArgInRange(CommandContext& ctx, std::string_view arg, int64_t min, 
 // A float argument (strtold rules); replies "value is not a valid float".
 bool ParseLongDoubleArg(CommandContext& ctx, std::string_view arg, long double* out);
 
+// A blocking command's timeout in seconds (fractions allowed; 0 = forever)
+// as milliseconds, with Redis's errors: "timeout is not a float or out of
+// range", "timeout is negative", "timeout is out of range".
+bool ParseBlockTimeout(CommandContext& ctx, std::string_view arg, int64_t* ms);
+
 // A stored string as a bulk reply.
 void ReplyString(protocol::ReplyWriter& reply, const storage::StringValue& v);
 

@@ -63,7 +63,19 @@ protocol::Value CommandHarness::RunAs(server::Client& client,
   return ParseOne(Execute(client, std::vector<std::string_view>(args)));
 }
 
+protocol::Value CommandHarness::TakeReply(server::Client& client) {
+  std::string& out = client.output();
+  if (out.empty()) return protocol::Value::Error("NOTHING");
+  protocol::Value v;
+  auto r = protocol::ParseReply(out, &v);
+  EXPECT_EQ(r.status, protocol::ParseStatus::kOk) << "pending bytes: " << out;
+  out.erase(0, r.consumed);
+  return v;
+}
+
 protocol::Value ParseOne(std::string_view bytes) {
+  // A client that blocked (BLPOP) gets no reply for now.
+  if (bytes.empty()) return protocol::Value::Error("NO REPLY");
   protocol::Value v;
   auto r = protocol::ParseReply(bytes, &v);
   EXPECT_EQ(r.status, protocol::ParseStatus::kOk) << "reply bytes: " << bytes;

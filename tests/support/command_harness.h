@@ -43,7 +43,19 @@ class CommandHarness {
   server::Client& NewClient();
   protocol::Value RunAs(server::Client& client, std::initializer_list<std::string_view> args);
 
-  void AdvanceMs(int64_t ms) { clock_.AdvanceMs(ms); }
+  // Output a client received outside its own command (a blocked client
+  // served by someone else's push): the next reply, or an error Value
+  // "NOTHING" if there is none.
+  protocol::Value TakeReply(server::Client& client);
+  bool IsBlocked(server::Client& client) const {
+    return client.has_flag(server::Client::kBlocked);
+  }
+  // Moves the clock and lets blocked clients time out, as the server's
+  // timers would.
+  void AdvanceMs(int64_t ms) {
+    clock_.AdvanceMs(ms);
+    server_->HandleBlockedTimeouts();
+  }
   int64_t NowMs() const { return clock_.NowMs(); }
   storage::ManualClock& clock() { return clock_; }
   server::Server& server() { return *server_; }
@@ -58,6 +70,7 @@ class CommandHarness {
 };
 
 // Parses a complete RESP reply; fails the test on malformed or partial input.
+// No bytes at all (a blocked client) give the error Value "NO REPLY".
 protocol::Value ParseOne(std::string_view bytes);
 
 }  // namespace ember::testing
