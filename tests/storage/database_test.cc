@@ -335,13 +335,19 @@ class ModelCheck : public DatabaseTest {
     }
   }
 
+  // `steps` random operations on `keys` possible keys in two databases,
+  // comparing with the model every `check_every` steps. With `mass_deletes`,
+  // now and then nine keys in ten are deleted at once, so tables shrink.
+  void RunRandomOperations(uint64_t seed, int keys, int steps, int check_every, bool mass_deletes);
+
   Model model_[2];
 };
 
-TEST_F(ModelCheck, RandomOperationsKeepSizeVolatileListValuesAndDeadlinesExact) {
-  std::mt19937_64 rng(0xE5BE7);
+void ModelCheck::RunRandomOperations(uint64_t seed, int keys, int steps, int check_every,
+                                     bool mass_deletes) {
+  std::mt19937_64 rng(seed);
   auto pick = [&](int n) { return static_cast<int>(rng() % static_cast<uint64_t>(n)); };
-  auto key = [&] { return "k" + std::to_string(pick(40)); };
+  auto key = [&] { return "k" + std::to_string(pick(keys)); };
   auto value = [&]() -> std::string {
     switch (pick(4)) {
       case 0:
@@ -357,10 +363,10 @@ TEST_F(ModelCheck, RandomOperationsKeepSizeVolatileListValuesAndDeadlinesExact) 
   // A deadline near now: some already past, some soon, some later.
   auto deadline = [&] { return now() + pick(200) - 20; };
 
-  for (int step = 0; step < 20000; ++step) {
+  for (int step = 0; step < steps; ++step) {
     const int d = pick(2);
     Database& database = db(d);
-    switch (pick(17)) {
+    switch (pick(18)) {
       case 0:
       case 1: {  // SET [NX|XX] [PXAT|KEEPTTL]
         std::string k = key(), v = value();
@@ -529,10 +535,32 @@ TEST_F(ModelCheck, RandomOperationsKeepSizeVolatileListValuesAndDeadlinesExact) 
           std::swap(model_[0], model_[1]);
         }
         break;
+      case 17:
+        if (mass_deletes && pick(keys / 10) == 0) {
+          for (int i = 0; i < keys; ++i) {
+            if (i % 10 == 0) continue;
+            std::string k = "k" + std::to_string(i);
+            database.Delete(k);
+            model_[d].erase(k);
+          }
+        }
+        break;
     }
-    ExpectSameAsModel(step);
+    if (step % check_every == 0 || step == steps - 1) ExpectSameAsModel(step);
     if (HasFailure()) return;
   }
+}
+
+TEST_F(ModelCheck, RandomOperationsKeepSizeVolatileListValuesAndDeadlinesExact) {
+  RunRandomOperations(0xE5BE7, /*keys=*/40, /*steps=*/20000, /*check_every=*/1,
+                      /*mass_deletes=*/false);
+}
+
+// The same with enough keys for the tables to grow, shrink and be caught
+// mid-rehash by the operations.
+TEST_F(ModelCheck, RandomOperationsStayExactWhileTablesResize) {
+  RunRandomOperations(0x5CA1E, /*keys=*/3000, /*steps=*/100000, /*check_every=*/1000,
+                      /*mass_deletes=*/true);
 }
 
 }  // namespace
