@@ -43,7 +43,8 @@ ActiveExpireResult ActiveExpirer::RunCycle(Keyspace& keyspace, const ActiveExpir
         result.time_limit_hit = true;
         break;
       }
-      if (sampled == 0 || expired * 100 / sampled <= static_cast<uint64_t>(config.acceptable_stale_percent)) {
+      if (sampled == 0 ||
+          expired * 100 / sampled <= static_cast<uint64_t>(config.acceptable_stale_percent)) {
         break;
       }
     }
