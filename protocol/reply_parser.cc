@@ -1,6 +1,7 @@
 #include "protocol/reply_parser.h"
 
 #include <cmath>
+#include <cstdint>
 #include <cstdlib>
 #include <cstring>
 
@@ -95,7 +96,9 @@ class Reader {
       case '>':
       case '|': {
         int64_t n;
-        if (!ParseInt64(body, &n) || n < -1) return Fail("bad aggregate length");
+        if (!ParseInt64(body, &n) || n < -1 || n > INT64_MAX / 2) {
+          return Fail("bad aggregate length");
+        }
         if (n == -1) {
           if (kind != '*') return Fail("bad length");
           if (out) *out = Value::NullArray();

@@ -7,6 +7,10 @@
 namespace ember::protocol {
 
 void ReplyWriter::Error(std::string_view text) {
+  // Redis (addReplyErrorFormat) first trims trailing CR and LF, so an error
+  // that ends with a client's argument "foo\r\n" reads "... foo", then turns
+  // the ones left inside into spaces.
+  while (!text.empty() && (text.back() == '\r' || text.back() == '\n')) text.remove_suffix(1);
   ++errors_written_;
   size_t space = text.find(' ');
   last_error_code_.assign(text.substr(0, space == std::string_view::npos ? text.size() : space));

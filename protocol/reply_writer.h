@@ -36,7 +36,8 @@ class ReplyWriter {
     Crlf();
   }
   // `text` starts with the error code: "ERR syntax error". CR and LF in the
-  // text would break the framing, so they become spaces, as in Redis.
+  // text would break the framing, so, as in Redis, trailing ones are dropped
+  // and those inside become spaces.
   void Error(std::string_view text);
   void Integer(int64_t value) { Prefixed(':', value); }
   void Bulk(std::string_view s) {

@@ -1,5 +1,6 @@
 #include "protocol/request_parser.h"
 
+#include <algorithm>
 #include <climits>
 #include <cstring>
 
@@ -149,6 +150,7 @@ RequestParser::Result RequestParser::Fail(std::string message) {
 
 RequestParser::Result RequestParser::Parse(std::string_view input, const RequestLimits& limits) {
   consumed_ = 0;
+  pending_bulk_ = 0;
   for (;;) {
     std::string_view in = input.substr(consumed_);
     if (in.empty()) return Result::kNeedMore;
@@ -242,7 +244,11 @@ RequestParser::Result RequestParser::ParseMultibulk(std::string_view in,
     // Like Redis, the two bytes after the payload are skipped, not checked.
     size_t need = static_cast<size_t>(bulk_len_) + 2;
     if (in.size() - pos_ < need) {
-      pending_bulk_ = need - (in.size() - pos_);
+      // The hint never exceeds what this command has already sent: a client
+      // that declares 512 MB and sends 20 bytes gets a buffer that grows
+      // with the bytes that actually arrive (at most doubling), not one
+      // allocated on its word.
+      pending_bulk_ = std::min(need - (in.size() - pos_), in.size());
       return Result::kNeedMore;
     }
     offsets_.emplace_back(pos_, static_cast<size_t>(bulk_len_));

@@ -61,8 +61,11 @@ class RequestParser {
   // Bytes of `input` that the caller may discard.
   size_t consumed() const { return consumed_; }
   const std::string& error() const { return error_; }
-  // Bytes the current partial command still needs at least (for sizing reads
-  // of large values); 0 if unknown.
+  // After kNeedMore in the middle of a bulk string: how many more bytes the
+  // caller may make room for (for sizing reads of large values); 0 if
+  // unknown. Only a hint, and a bounded one: never more than the bytes of
+  // the command received so far, so a declared length alone cannot make the
+  // caller allocate it.
   size_t pending_bulk_bytes() const { return pending_bulk_; }
 
  private:

@@ -1,5 +1,7 @@
 #include "storage/expire.h"
 
+#include <algorithm>
+
 namespace ember::storage {
 
 ActiveExpireResult ActiveExpirer::RunCycle(Keyspace& keyspace, const ActiveExpireConfig& config,
@@ -18,8 +20,11 @@ ActiveExpireResult ActiveExpirer::RunCycle(Keyspace& keyspace, const ActiveExpir
     for (;;) {
       size_t count = db.volatile_count();
       if (count == 0) break;
+      // A sample is at most every volatile key once: with 5 of them, looking
+      // at 20 would count the same keys four times over.
+      const size_t to_sample = std::min(count, static_cast<size_t>(config.keys_per_loop));
       uint64_t sampled = 0, expired = 0;
-      for (int i = 0; i < config.keys_per_loop && db.volatile_count() > 0; ++i) {
+      for (size_t i = 0; i < to_sample && db.volatile_count() > 0; ++i) {
         if (cursor >= db.volatile_count()) cursor = 0;
         Entry* e = db.VolatileAt(cursor);
         ++sampled;
@@ -38,7 +43,8 @@ ActiveExpireResult ActiveExpirer::RunCycle(Keyspace& keyspace, const ActiveExpir
         result.time_limit_hit = true;
         break;
       }
-      if (sampled == 0 || expired * 100 / sampled <= static_cast<uint64_t>(config.acceptable_stale_percent)) {
+      if (sampled == 0 ||
+          expired * 100 / sampled <= static_cast<uint64_t>(config.acceptable_stale_percent)) {
         break;
       }
     }

@@ -72,7 +72,15 @@ Entry::ValueSpec RawSpec(RawString* s) {
   return spec;
 }
 
-bool CheckLength(int64_t size, int64_t extra, int64_t max_len) { return size + extra <= max_len; }
+// Redis's checkStringLength. The sum is checked for overflow first: SETRANGE
+// takes any non-negative int64 offset, and offset + length must not wrap
+// around to a small number that passes the limit. A RawString counts its
+// bytes in 32 bits, so that is a limit too, whatever proto-max-bulk-len says.
+bool CheckLength(int64_t size, int64_t extra, int64_t max_len) {
+  int64_t total;
+  return !__builtin_add_overflow(size, extra, &total) && total <= max_len &&
+         total <= static_cast<int64_t>(UINT32_MAX);
+}
 
 // The entry's string in its own growable buffer ("unsharing" it, in Redis's
 // terms), ready for an in-place edit. Returns the buffer; the entry now

@@ -189,6 +189,8 @@ std::string DescribeClient(const Client& c, int64_t now_ms) {
   if (c.has_flag(Client::kBlocked)) flags += 'b';
   if (c.has_flag(Client::kCloseAfterReply)) flags += 'c';
   if (c.has_flag(Client::kDirtyCas)) flags += 'd';
+  // push_back, not assignment: GCC 12 reports a false -Wrestrict on
+  // assigning a literal to a string that may have been appended to.
   if (flags.empty()) flags.push_back('N');
   std::string cmd = c.last_command ? c.last_command->full_name : "NULL";
   return fmt::format(

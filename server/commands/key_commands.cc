@@ -2,6 +2,7 @@
 // every type.
 #include <fmt/format.h>
 
+#include <cctype>
 #include <cerrno>
 #include <cstdlib>
 #include <string>
@@ -73,13 +74,15 @@ void KeysCommand(CommandContext& ctx, ArgList args) {
   for (std::string_view k : keys) ctx.reply().Bulk(k);
 }
 
-// Redis parses cursors with strtoul: anything else is "invalid cursor".
+// Redis parses cursors with strtoul, so it takes what strtoul takes ("+5",
+// "-1" as 2^64-1, and "" as 0) except leading white space; anything else is
+// "invalid cursor".
 bool ParseCursor(CommandContext& ctx, std::string_view text, uint64_t* cursor) {
   std::string s(text);
   char* end = nullptr;
   errno = 0;
   unsigned long long v = std::strtoull(s.c_str(), &end, 10);
-  if (errno == ERANGE || end == s.c_str() || *end != '\0') {
+  if (std::isspace(static_cast<unsigned char>(s.c_str()[0])) || errno == ERANGE || *end != '\0') {
     ctx.reply().Error(errors::kInvalidCursor);
     return false;
   }
@@ -115,7 +118,7 @@ void ScanCommand(CommandContext& ctx, ArgList args) {
   // were tried, as Redis does, so a sparse table still answers quickly.
   std::vector<std::string> keys;
   Database& db = ctx.db();
-  int64_t max_iterations = count * 10;
+  int64_t max_iterations = count > INT64_MAX / 10 ? INT64_MAX : count * 10;
   do {
     cursor = db.Scan(cursor, &keys);
   } while (cursor != 0 && max_iterations-- > 0 && static_cast<int64_t>(keys.size()) < count);
@@ -158,7 +161,7 @@ void RenameNxCommand(CommandContext& ctx, ArgList args) { RenameGeneric(ctx, arg
 // Parses a database index for MOVE and COPY, replying on error.
 bool ParseDbIndex(CommandContext& ctx, std::string_view arg, int* index) {
   int64_t v;
-  if (!ParseIntArgInRange(ctx, arg, INT32_MIN, INT32_MAX, errors::kNotInteger, &v)) return false;
+  if (!ParseIntArgInRange(ctx, arg, INT32_MIN, INT32_MAX, errors::kNotInt32, &v)) return false;
   if (v < 0 || v >= ctx.keyspace().num_databases()) {
     ctx.reply().Error(errors::kDbIndexOutOfRange);
     return false;
