@@ -141,6 +141,7 @@ TEST_F(DatabaseTest, TheListenerHearsOfEveryExpiredKeyItDeletes) {
     void OnKeyExpired(int db, std::string_view key) override {
       heard.emplace_back(db, std::string(key));
     }
+    void OnKeyCreated(int, std::string_view, ObjType) override {}
     std::vector<std::pair<int, std::string>> heard;
   } recorder;
   keyspace_.set_listener(&recorder);
