@@ -38,7 +38,7 @@ void QuitCommand(CommandContext& ctx, ArgList) {
 // SELECT index
 void SelectCommand(CommandContext& ctx, ArgList args) {
   int64_t index;
-  if (!ParseIntArgInRange(ctx, args[1], INT32_MIN, INT32_MAX, errors::kNotInteger, &index)) {
+  if (!ParseIntArgInRange(ctx, args[1], INT32_MIN, INT32_MAX, errors::kNotInt32, &index)) {
     return;
   }
   if (index < 0 || index >= ctx.keyspace().num_databases()) {
@@ -88,34 +88,29 @@ void HelloCommand(CommandContext& ctx, ArgList args) {
     }
     if (version < 2 || version > 3) return ctx.reply().Error(errors::kNoProto);
   }
-  std::string_view user, password, name;
-  bool auth = false, set_name = false;
+  // Options take effect as they are read, as in Redis 7.0: an AUTH or
+  // SETNAME before a bad option stays applied.
   for (size_t j = next; j < args.size(); ++j) {
     size_t more = args.size() - 1 - j;
     if (EqualsIgnoreCase(args[j], "auth") && more >= 2) {
-      user = args[j + 1];
-      password = args[j + 2];
-      auth = true;
+      if (!CheckPassword(ctx, args[j + 1], args[j + 2])) {
+        return ctx.reply().Error(errors::kWrongPass);
+      }
+      ctx.client().set_authenticated(true);
       j += 2;
     } else if (EqualsIgnoreCase(args[j], "setname") && more >= 1) {
-      name = args[++j];
-      if (!ValidClientName(name)) return ctx.reply().Error(errors::kClientNameSpaces);
-      set_name = true;
+      if (!ValidClientName(args[j + 1])) return ctx.reply().Error(errors::kClientNameSpaces);
+      ctx.client().set_name(std::string(args[++j]));
     } else {
       return ctx.reply().Error(fmt::format("ERR Syntax error in HELLO option '{}'", args[j]));
     }
   }
-  if (auth) {
-    if (!CheckPassword(ctx, user, password)) return ctx.reply().Error(errors::kWrongPass);
-    ctx.client().set_authenticated(true);
-  }
   if (!ctx.client().authenticated()) {
     return ctx.reply().Error(
         "NOAUTH HELLO must be called with the client already authenticated, otherwise the "
-        "HELLO <proto> AUTH <user> <pass> option can be used to authenticate the client and "
-        "select the RESP protocol version at the same time");
+        "HELLO AUTH <user> <pass> option can be used to authenticate the client and select the "
+        "RESP protocol version at the same time");
   }
-  if (set_name) ctx.client().set_name(std::string(name));
   if (version != 0) ctx.client().set_resp(static_cast<int>(version));
 
   protocol::ReplyWriter& r = ctx.reply();
@@ -142,9 +137,7 @@ void ResetCommand(CommandContext& ctx, ArgList) {
   c.set_db_index(0);
   c.set_resp(2);
   c.set_name("");
-  c.clear_flag(Client::kMulti);
-  c.clear_flag(Client::kDirtyExec);
-  c.clear_flag(Client::kDirtyCas);
+  ctx.server().DiscardTransaction(c);
   c.set_authenticated(ctx.config().requirepass.empty());
   ctx.reply().SimpleString("RESET");
 }
@@ -208,6 +201,7 @@ std::string DescribeClient(const Client& c, int64_t now_ms) {
 // CLIENT LIST [TYPE NORMAL|MASTER|REPLICA|PUBSUB] [ID client-id [client-id ...]]
 void ClientListCommand(CommandContext& ctx, ArgList args) {
   std::vector<uint64_t> ids;
+  bool filter_ids = false;
   bool only_none = false;
   for (size_t i = 2; i < args.size();) {
     if (EqualsIgnoreCase(args[i], "type") && i + 1 < args.size()) {
@@ -221,12 +215,11 @@ void ClientListCommand(CommandContext& ctx, ArgList args) {
       }
       i += 2;
     } else if (EqualsIgnoreCase(args[i], "id") && i + 1 < args.size()) {
+      filter_ids = true;
       for (++i; i < args.size(); ++i) {
         int64_t id;
-        if (!storage::StringToInt64(args[i], &id) || id <= 0) {
-          return ctx.reply().Error("ERR Invalid client ID");
-        }
-        ids.push_back(static_cast<uint64_t>(id));
+        if (!storage::StringToInt64(args[i], &id)) return ctx.reply().Error("ERR Invalid client ID");
+        if (id > 0) ids.push_back(static_cast<uint64_t>(id));  // others match no client
       }
     } else {
       return ctx.reply().Error(errors::kSyntax);
@@ -235,7 +228,7 @@ void ClientListCommand(CommandContext& ctx, ArgList args) {
   std::string out;
   if (!only_none) {
     for (const auto& [id, client] : ctx.server().clients()) {
-      if (!ids.empty() && std::find(ids.begin(), ids.end(), id) == ids.end()) continue;
+      if (filter_ids && std::find(ids.begin(), ids.end(), id) == ids.end()) continue;
       out += DescribeClient(*client, ctx.now_ms());
       out += '\n';
     }
@@ -324,6 +317,27 @@ void ClientKillCommand(CommandContext& ctx, ArgList args) {
   args.size() == 3 ? ctx.reply().Ok() : ctx.reply().Integer(static_cast<int64_t>(victims.size()));
 }
 
+// CLIENT UNBLOCK client-id [TIMEOUT | ERROR]: ends another client's
+// blocking command as if it timed out, or with an UNBLOCKED error.
+void ClientUnblockCommand(CommandContext& ctx, ArgList args) {
+  int64_t id;
+  if (!ParseIntArg(ctx, args[2], &id)) return;
+  bool error = false;
+  if (args.size() == 4) {
+    if (EqualsIgnoreCase(args[3], "error")) {
+      error = true;
+    } else if (!EqualsIgnoreCase(args[3], "timeout")) {
+      return ctx.reply().Error("ERR CLIENT UNBLOCK reason should be TIMEOUT or ERROR");
+    }
+  } else if (args.size() > 4) {
+    return ctx.reply().Error(errors::kSyntax);
+  }
+  Client* target = id > 0 ? ctx.server().FindClient(static_cast<uint64_t>(id)) : nullptr;
+  if (target == nullptr || !target->has_flag(Client::kBlocked)) return ctx.reply().Integer(0);
+  ctx.server().UnblockClient(*target, error ? errors::kUnblockedByClient : std::string_view());
+  ctx.reply().Integer(1);
+}
+
 void ClientHelpCommand(CommandContext& ctx, ArgList) {
   ReplyHelp(ctx.reply(), "CLIENT",
             {"GETNAME", "    Return the name of the current connection.", "ID",
@@ -362,7 +376,7 @@ void RegisterConnectionCommands(CommandTable& t) {
   t.Add({"echo", 2, kCmdFast, kConn | kAclFast, {}, EchoCommand,
          {"Echo the given string", "1.0.0", "connection", "O(1)", "message"}});
   t.Add({"quit", -1, kCmdNoAuth | kCmdFast | kCmdLoading | kCmdStale | kCmdAllowBusy |
-                         kCmdNoMulti,
+                         kCmdNoMulti | kCmdRunsInMulti,
          kConn | kAclFast, {}, QuitCommand,
          {"Close the connection", "1.0.0", "connection", "O(1)", ""}});
   t.Add({"select", 2, kCmdLoading | kCmdStale | kCmdFast, kConn | kAclFast, {}, SelectCommand,
@@ -376,7 +390,8 @@ void RegisterConnectionCommands(CommandTable& t) {
          kConn | kAclFast, {}, HelloCommand,
          {"Handshake with Redis", "6.0.0", "connection", "O(1)",
           "[protover [AUTH username password] [SETNAME clientname]]"}});
-  t.Add({"reset", 1, kCmdNoAuth | kCmdLoading | kCmdStale | kCmdFast | kCmdNoMulti,
+  t.Add({"reset", 1, kCmdNoAuth | kCmdLoading | kCmdStale | kCmdFast | kCmdNoMulti |
+                          kCmdRunsInMulti,
          kConn | kAclFast, {}, ResetCommand,
          {"Reset the connection", "6.2.0", "connection", "O(1)", ""}});
   t.Add({"client", -2, 0, kAclSlow, {}, nullptr,
@@ -409,6 +424,11 @@ void RegisterConnectionCommands(CommandTable& t) {
               {"Get the list of client connections", "2.4.0", "connection",
                "O(N) where N is the number of client connections",
                "[TYPE NORMAL | MASTER | REPLICA | PUBSUB] [ID client-id [client-id ...]]"}},
+             {"unblock", -3, kCmdAdmin | kCmdNoscript | kCmdLoading | kCmdStale,
+              kConn | kAclAdmin | kAclSlow | kAclDangerous, {}, ClientUnblockCommand,
+              {"Unblock a client blocked in a blocking command from a different connection",
+               "5.0.0", "connection", "O(log N) where N is the number of client connections",
+               "client-id [TIMEOUT | ERROR]"}},
              {"setinfo", 4, kCmdNoscript | kCmdLoading | kCmdStale, kConn | kAclSlow, {},
               ClientSetInfoCommand,
               {"Set client or connection specific info", "7.2.0", "connection", "O(1)",

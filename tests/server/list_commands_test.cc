@@ -228,5 +228,18 @@ TEST(BlockingList, ADisconnectedClientIsForgotten) {
   EXPECT_THAT(h.TakeReply(waiting), IsBulkArray(Strings{"q", "1"}));
 }
 
+TEST(BlockingList, ClientUnblockEndsTheWaitAsATimeoutOrAnError) {
+  CommandHarness h;
+  server::Client& a = h.NewClient();
+  server::Client& b = h.NewClient();
+  h.RunAs(a, {"BLPOP", "q", "0"});
+  h.RunAs(b, {"BLPOP", "q", "0"});
+  EXPECT_THAT(h.Run({"CLIENT", "UNBLOCK", std::to_string(a.id())}), IsInt(1));
+  EXPECT_THAT(h.TakeReply(a), IsNilArray());
+  EXPECT_THAT(h.Run({"CLIENT", "UNBLOCK", std::to_string(b.id()), "ERROR"}), IsInt(1));
+  EXPECT_THAT(h.TakeReply(b), IsError("UNBLOCKED client unblocked via CLIENT UNBLOCK"));
+  EXPECT_THAT(h.Run({"CLIENT", "UNBLOCK", std::to_string(b.id())}), IsInt(0));
+}
+
 }  // namespace
 }  // namespace ember::testing
