@@ -102,7 +102,9 @@ void ConfigSetCommand(CommandContext& ctx, ArgList args) {
     }
     // Setting a value it already has does nothing (no rebind to the same
     // port, which would fail against the socket already listening there).
-    changed[i] = FormatConfigValue(config, p) != before;
+    // `dir` always moves the process, as Redis's chdir does (and its value
+    // reads as the working directory, so comparing would see no change).
+    changed[i] = p.kind == ConfigParam::Kind::kDir || FormatConfigValue(config, p) != before;
   }
 
   // 3. Side effects, in the order the parameters came, once per group.
