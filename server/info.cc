@@ -16,6 +16,19 @@
 #include "server/server.h"
 #include "server/version.h"
 
+// Under AddressSanitizer, malloc is the sanitizer's, which glibc's
+// mallinfo2 knows nothing about; the sanitizer keeps its own count.
+#if defined(__SANITIZE_ADDRESS__)
+#define EMBER_ASAN_ALLOCATOR 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define EMBER_ASAN_ALLOCATOR 1
+#endif
+#endif
+#ifdef EMBER_ASAN_ALLOCATOR
+extern "C" size_t __sanitizer_get_current_allocated_bytes();
+#endif
+
 namespace ember::server {
 
 namespace {
@@ -337,8 +350,12 @@ std::string BytesToHuman(uint64_t n) {
 // one sampled by the cron.
 MemoryUsage MeasureMemory() {
   MemoryUsage m;
+#ifdef EMBER_ASAN_ALLOCATOR
+  m.used = __sanitizer_get_current_allocated_bytes();
+#else
   struct mallinfo2 mi = mallinfo2();
   m.used = mi.uordblks + mi.hblkhd;
+#endif
   // /proc/self/statm: size resident shared ... in pages.
   if (FILE* f = std::fopen("/proc/self/statm", "r")) {
     unsigned long size = 0, resident = 0;

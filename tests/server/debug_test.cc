@@ -15,7 +15,8 @@
 #include <gtest/gtest.h>
 
 #include <cstdint>
-#include <regex>
+#include <map>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -144,18 +145,30 @@ TEST(Debug, SetActiveExpireReadsItsArgumentLikeAtoi) {
   EXPECT_TRUE(h.server().config().active_expire_enabled);
 }
 
-// "Value at:0x... refcount:1 encoding:E serializedlength:N lru:L lru_seconds_idle:I"
-std::smatch DescribeObject(CommandHarness& h, std::string_view key, std::string* line) {
+// DEBUG OBJECT's reply, checked for Redis's layout
+//   "Value at:0x... refcount:1 encoding:E serializedlength:N lru:L lru_seconds_idle:I"
+// and returned as fields ("encoding" -> "embstr", ...); empty if malformed.
+std::map<std::string, std::string> DescribeObject(CommandHarness& h, std::string_view key) {
   protocol::Value v = h.Run({"DEBUG", "OBJECT", key});
   EXPECT_EQ(v.type(), protocol::Type::kSimpleString) << v.DebugString();
-  *line = v.str();
-  std::smatch m;
-  EXPECT_TRUE(std::regex_match(*line, m,
-                               std::regex("Value at:0x[0-9a-f]+ refcount:1 encoding:(\\w+) "
-                                          "serializedlength:(\\d+) lru:(\\d+) "
-                                          "lru_seconds_idle:(\\d+)")))
-      << *line;
-  return m;
+  std::map<std::string, std::string> f;
+  std::istringstream in(v.str());
+  std::string word;
+  if (!(in >> word) || word != "Value") return {};
+  while (in >> word) {
+    size_t colon = word.find(':');
+    if (colon == std::string::npos) return {};
+    f[word.substr(0, colon)] = word.substr(colon + 1);
+  }
+  std::string rebuilt = "Value at:" + f["at"] + " refcount:" + f["refcount"] +
+                        " encoding:" + f["encoding"] +
+                        " serializedlength:" + f["serializedlength"] + " lru:" + f["lru"] +
+                        " lru_seconds_idle:" + f["lru_seconds_idle"];
+  EXPECT_EQ(v.str(), rebuilt);
+  EXPECT_EQ(f.size(), 6u) << v.str();
+  EXPECT_TRUE(f["at"].starts_with("0x")) << v.str();
+  EXPECT_EQ(f["refcount"], "1");
+  return f;
 }
 
 // Letters from a fixed pseudo-random sequence: LZF cannot shorten them, so
@@ -190,11 +203,9 @@ TEST(Debug, ObjectDescribesEncodingAndRdbSize) {
   };
   for (const Case& c : cases) {
     h.Run({"SET", "k", c.value});
-    std::string line;
-    std::smatch m = DescribeObject(h, "k", &line);
-    if (m.empty()) continue;
-    EXPECT_EQ(m[1], c.encoding) << line;
-    EXPECT_EQ(std::stoi(m[2]), c.serialized) << line;
+    auto f = DescribeObject(h, "k");
+    EXPECT_EQ(f["encoding"], c.encoding) << c.value;
+    EXPECT_EQ(f["serializedlength"], std::to_string(c.serialized)) << c.value;
   }
 }
 
@@ -202,14 +213,12 @@ TEST(Debug, ObjectShowsTheLruClockWithoutTouchingIt) {
   CommandHarness h;
   h.Run({"SET", "k", "v"});
   h.AdvanceMs(5000);
-  std::string line;
-  std::smatch m = DescribeObject(h, "k", &line);
-  ASSERT_FALSE(m.empty());
-  EXPECT_EQ(m[4], "5") << line;
+  auto f = DescribeObject(h, "k");
+  EXPECT_EQ(f["lru_seconds_idle"], "5");
+  EXPECT_EQ(f["lru"], std::to_string((h.NowMs() / 1000 - 5) & ((1 << 24) - 1)));
   h.AdvanceMs(2000);
-  m = DescribeObject(h, "k", &line);
-  ASSERT_FALSE(m.empty());
-  EXPECT_EQ(m[4], "7") << line;  // DEBUG OBJECT itself did not refresh it
+  // DEBUG OBJECT itself did not refresh it.
+  EXPECT_EQ(DescribeObject(h, "k")["lru_seconds_idle"], "7");
 }
 
 TEST(Debug, ObjectOfAMissingKey) {
