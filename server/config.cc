@@ -682,10 +682,20 @@ std::string RewriteConfigFile(const Config& config) {
     }
     off += static_cast<size_t>(n);
   }
-  mode_t mask = umask(0);
-  umask(mask);
+  // The new file keeps the old one's permissions (it may hold
+  // requirepass); a new file gets 0644 less the umask, as Redis gives every
+  // rewritten file.
+  mode_t mode;
+  struct stat st;
+  if (stat(path.c_str(), &st) == 0) {
+    mode = st.st_mode & 07777;
+  } else {
+    mode_t mask = umask(0);
+    umask(mask);
+    mode = 0644 & ~mask;
+  }
   if (err == 0 && fsync(fd) != 0) err = errno;
-  if (err == 0 && fchmod(fd, 0644 & ~mask) != 0) err = errno;
+  if (err == 0 && fchmod(fd, mode) != 0) err = errno;
   if (err == 0 && rename(tmp.c_str(), path.c_str()) != 0) err = errno;
   close(fd);
   if (err != 0) {

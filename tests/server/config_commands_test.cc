@@ -8,10 +8,12 @@
 // error text below was checked against redis-server 7.0.15.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <climits>
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <string>
@@ -401,6 +403,7 @@ TEST(ConfigRewrite, WritesTheRunningConfigurationIntoTheFile) {
   std::string dir = mkdtemp(dir_template);
   std::string path = dir + "/ember.conf";
   std::ofstream(path) << "# Keep this comment\nmaxclients 5000\n";
+  ASSERT_EQ(chmod(path.c_str(), 0600), 0);
   server::Config config = CommandHarness::DefaultConfig();
   config.config_file = path;
   config.maxclients = 5000;
@@ -415,6 +418,16 @@ TEST(ConfigRewrite, WritesTheRunningConfigurationIntoTheFile) {
   EXPECT_THAT(content.str(), HasSubstr("\ntimeout 7\n"));
   EXPECT_THAT(content.str(), HasSubstr("\nenable-debug-command yes\n"));
   EXPECT_THAT(content.str(), HasSubstr("\nsave \"\"\n"));
+  // Replaced by a new file, with the old one's permissions.
+  struct stat st;
+  ASSERT_EQ(stat(path.c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 0777, 0600u);
+  // No temporary file is left behind.
+  std::vector<std::string> files;
+  for (const auto& e : std::filesystem::directory_iterator(dir)) {
+    files.push_back(e.path().filename());
+  }
+  EXPECT_EQ(files, std::vector<std::string>{"ember.conf"});
 
   std::remove(path.c_str());
   rmdir(dir.c_str());

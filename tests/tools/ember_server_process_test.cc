@@ -98,6 +98,12 @@ TEST(EmberServerProcess, AMissingConfigFileStopsStartUp) {
   EXPECT_THAT(out, HasSubstr("can't open config file '/nonexistent/ember.conf'"));
 }
 
+TEST(EmberServerProcess, ADashReadsTheConfigurationFromStandardInput) {
+  std::string out;
+  EXPECT_NE(RunShell("printf 'port 7777\\nhz fast\\n' | " + EmberServerPath() + " -", &out), 0);
+  EXPECT_THAT(out, HasSubstr("at line 2\n>>> 'hz fast'\n"));
+}
+
 TEST(EmberServerProcess, ABadOptionStopsStartUp) {
   std::string out;
   EXPECT_NE(RunShell(EmberServerPath() + " --port 1 --maxclients 0", &out), 0);
@@ -114,6 +120,7 @@ TEST(EmberServerProcess, ShutdownEndsTheProcessWithStatusZero) {
   client.Send(
       "*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$1\r\nv\r\n*1\r\n$8\r\nSHUTDOWN\r\n*1\r\n$4\r\nPING\r\n");
   EXPECT_THAT(client.ReadReply(), IsOk());
+  EXPECT_EQ(client.ReadReplyBytes(), "");  // the connection closes, no PONG
   EXPECT_TRUE(client.WaitClosed());
   EXPECT_EQ(WaitForExit(server.pid()), 0);
   EXPECT_EQ(server.Stop(), 0);
