@@ -8,6 +8,7 @@
 #include <string>
 #include <thread>
 
+#include "persistence/rdb_codec.h"
 #include "protocol/errors.h"
 #include "server/command_table.h"
 #include "server/commands/reply_util.h"
@@ -89,42 +90,26 @@ void InfoCommand(CommandContext& ctx, ArgList args) {
 
 // --- DEBUG ---
 
-// Bytes of an RDB length prefix (rdbSaveLen).
-size_t RdbLenLength(uint64_t len) {
-  if (len < (1 << 6)) return 1;
-  if (len < (1 << 14)) return 2;
-  if (len <= UINT32_MAX) return 5;
-  return 9;
-}
-
-// What Redis's rdbSaveRawString writes for a string: a short canonical
-// integer as a 2, 3 or 5 byte integer encoding, anything else as a length
-// prefix and the bytes. Redis also tries LZF on strings longer than 20
-// bytes (with rdbcompression yes); Ember has no LZF, so for long
-// compressible strings this is the uncompressed size, an upper bound.
-size_t RdbStringLength(std::string_view s) {
-  int64_t v;
-  if (s.size() <= 11 && storage::StringToInt64(s, &v)) {
-    if (v >= -(1 << 7) && v < (1 << 7)) return 2;
-    if (v >= -(1 << 15) && v < (1 << 15)) return 3;
-    if (v >= INT32_MIN && v <= INT32_MAX) return 5;
-  }
-  return RdbLenLength(s.size()) + s.size();
-}
-
-// serializedlength: the RDB size of the value. Only strings exist in the
-// keyspace so far; other types report 0 until they can be serialised.
-size_t SerializedLength(const storage::Entry* e) {
+// serializedlength: the bytes the value takes in an RDB file, computed by
+// encoding it as a save would (integer encodings, LZF when rdbcompression
+// allows it). Only strings can be serialised so far; other types report 0
+// until their RDB encodings exist.
+size_t SerializedLength(const storage::Entry* e, bool compress) {
   if (e->type() != storage::ObjType::kString) return 0;
+  persistence::StringSink sink;
+  persistence::RdbEncoder encoder(&sink, compress);
   switch (e->kind()) {
     case storage::ValueKind::kInt:
-      return RdbStringLength(storage::Int64ToString(e->int_value()));
+      encoder.String(storage::Int64ToString(e->int_value()));
+      break;
     case storage::ValueKind::kInline:
-      return RdbStringLength(e->inline_value());
+      encoder.String(e->inline_value());
+      break;
     case storage::ValueKind::kExternal:
-      return RdbStringLength(static_cast<const storage::RawString*>(e->external())->view());
+      encoder.String(static_cast<const storage::RawString*>(e->external())->view());
+      break;
   }
-  return 0;
+  return sink.str().size();
 }
 
 // DEBUG OBJECT key: Redis's one-line description of a value. Ember never
@@ -137,7 +122,8 @@ void DebugObject(CommandContext& ctx, std::string_view key) {
   int64_t idle = now >= then ? now - then : now + (storage::Entry::kLruMax - then);
   ctx.reply().SimpleString(fmt::format(
       "Value at:{} refcount:1 encoding:{} serializedlength:{} lru:{} lru_seconds_idle:{}",
-      fmt::ptr(e), storage::EncodingName(e), SerializedLength(e), then, idle));
+      fmt::ptr(e), storage::EncodingName(e), SerializedLength(e, ctx.config().rdbcompression), then,
+      idle));
 }
 
 // DEBUG SLEEP seconds: stops the whole server, as Redis does (commands run
@@ -222,12 +208,6 @@ void ShutdownCommand(CommandContext& ctx, ArgList args) {
     return ctx.reply().Error(errors::kSyntax);
   }
   if (abort) return ctx.reply().Error(errors::kNoShutdownInProgress);
-  // Redis refuses SHUTDOWN inside MULTI (no_multi), and the transaction
-  // then fails at EXEC.
-  if (ctx.client().has_flag(Client::kMulti)) {
-    ctx.client().set_flag(Client::kDirtyExec);
-    return ctx.reply().Error(errors::kNotAllowedInMulti);
-  }
   if (save && !force) {
     Log(LogLevel::kWarning, "Error trying to save the DB: Ember has no persistence yet.");
     Log(LogLevel::kWarning,

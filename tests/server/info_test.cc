@@ -177,6 +177,16 @@ TEST(Info, ClientsCountsConnections) {
   EXPECT_EQ(IntField(h, "clients", "blocked_clients"), 0);
 }
 
+TEST(Info, BlockedClientsCountsClientsWaitingInBlockingCommands) {
+  CommandHarness h;
+  server::Client& waiter = h.NewClient();
+  h.RunAs(waiter, {"BLPOP", "queue", "0"});
+  ASSERT_TRUE(h.IsBlocked(waiter));
+  EXPECT_EQ(IntField(h, "clients", "blocked_clients"), 1);
+  h.Run({"RPUSH", "queue", "job"});
+  EXPECT_EQ(IntField(h, "clients", "blocked_clients"), 0);
+}
+
 // --- Memory ---
 
 TEST(Info, UsedMemoryGrowsWithTheDataset) {
