@@ -28,6 +28,27 @@ std::string UnknownSubcommand(std::string_view sub, std::string_view container) 
   return fmt::format("ERR unknown subcommand '{}'. Try {} HELP.", sub.substr(0, 128), upper);
 }
 
+std::string UnknownSubcommandOrArity(std::string_view sub, std::string_view command) {
+  std::string upper(command);
+  std::transform(upper.begin(), upper.end(), upper.begin(),
+                 [](unsigned char c) { return std::toupper(c); });
+  return fmt::format("ERR unknown subcommand or wrong number of arguments for '{}'. Try {} HELP.",
+                     sub.substr(0, 128), upper);
+}
+
+std::string ConfigSetUnknown(std::string_view name) {
+  return fmt::format("ERR Unknown option or number of arguments for CONFIG SET - '{}'", name);
+}
+
+std::string ConfigSetFailed(std::string_view name, std::string_view reason) {
+  return fmt::format("ERR CONFIG SET failed (possibly related to argument '{}') - {}", name,
+                     reason);
+}
+
+std::string ConfigRewriteFailed(std::string_view reason) {
+  return fmt::format("ERR Rewriting config file: {}", reason);
+}
+
 std::string WrongArity(std::string_view full_name) {
   return fmt::format("ERR wrong number of arguments for '{}' command", full_name);
 }

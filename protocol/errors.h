@@ -81,6 +81,9 @@ inline constexpr std::string_view kDebugNotAllowed =
     "ERR DEBUG command not allowed. If the enable-debug-command option is set to \"local\", you "
     "can run it from a local connection, otherwise you need to set this option in the "
     "configuration file, and then restart the server.";
+inline constexpr std::string_view kNoShutdownInProgress = "ERR No shutdown in progress.";
+inline constexpr std::string_view kShutdownFailed = "ERR Errors trying to SHUTDOWN. Check logs.";
+inline constexpr std::string_view kNoConfigFile = "ERR The server is running without a config file";
 inline constexpr std::string_view kClientNameSpaces =
     "ERR Client names cannot contain spaces, newlines or special characters.";
 inline constexpr std::string_view kNoSuchClient = "ERR No such client";
@@ -104,6 +107,15 @@ inline constexpr std::string_view kProtoUnauthBulk = "unauthenticated bulk lengt
 std::string UnknownCommand(std::string_view name, const std::string_view* args, size_t nargs);
 // "ERR unknown subcommand 'foo'. Try CONFIG HELP."
 std::string UnknownSubcommand(std::string_view sub, std::string_view container);
+// "ERR unknown subcommand or wrong number of arguments for 'foo'. Try DEBUG HELP."
+// (commands that check their subcommands themselves, as DEBUG does).
+std::string UnknownSubcommandOrArity(std::string_view sub, std::string_view command);
+// CONFIG SET: "ERR Unknown option or number of arguments for CONFIG SET - 'foo'"
+std::string ConfigSetUnknown(std::string_view name);
+// CONFIG SET: "ERR CONFIG SET failed (possibly related to argument 'hz') - <reason>"
+std::string ConfigSetFailed(std::string_view name, std::string_view reason);
+// CONFIG REWRITE: "ERR Rewriting config file: <strerror>"
+std::string ConfigRewriteFailed(std::string_view reason);
 // "ERR wrong number of arguments for 'get' command" (full name: "config|get").
 std::string WrongArity(std::string_view full_name);
 // "ERR Protocol error: expected '$', got 'x'"

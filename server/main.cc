@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <asio.hpp>
+#include <cerrno>
 #include <cstdio>
 #include <cstring>
 #include <random>
@@ -102,10 +103,24 @@ int main(int argc, char** argv) {
     Log(LogLevel::kWarning, "{}", listen_error);
     return 1;
   }
+  // Like Redis, relative to `dir`, and removed on a clean exit.
+  const std::string& pidfile = config.pidfile;
+  if (!pidfile.empty()) {
+    if (FILE* fp = std::fopen(pidfile.c_str(), "w")) {
+      std::fprintf(fp, "%d\n", static_cast<int>(getpid()));
+      std::fclose(fp);
+    } else {
+      Log(LogLevel::kWarning, "Failed to write PID file: {}", std::strerror(errno));
+    }
+  }
   Log(LogLevel::kNotice, "Running mode=standalone, port={}.", net.port());
   Log(LogLevel::kNotice, "Server initialized");
   net.Start(/*handle_signals=*/true);
   Log(LogLevel::kNotice, "Ready to accept connections tcp");
   io.run();
+  if (!pidfile.empty()) {
+    Log(LogLevel::kNotice, "Removing the pid file.");
+    unlink(pidfile.c_str());
+  }
   return net.exit_code();
 }

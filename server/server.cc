@@ -2,7 +2,10 @@
 
 #include <unistd.h>
 
+#include <cerrno>
 #include <chrono>
+#include <cstring>
+#include <random>
 
 #include "protocol/errors.h"
 #include "server/log.h"
@@ -10,6 +13,18 @@
 namespace ember::server {
 
 namespace errors = protocol::errors;
+
+namespace {
+
+std::string RandomHex(size_t n) {
+  static constexpr char kDigits[] = "0123456789abcdef";
+  std::random_device rd;
+  std::string out(n, '0');
+  for (char& c : out) c = kDigits[rd() % 16];
+  return out;
+}
+
+}  // namespace
 
 double ServerStats::InstantaneousOps() const {
   double sum = 0;
@@ -27,6 +42,10 @@ void ServerStats::ResetCounters() {
   unexpected_error_replies = 0;
   errors_by_code.clear();
   for (double& s : ops_samples) s = 0;
+  // The next sample measures from zero again (not from the old count,
+  // which would underflow).
+  ops_sample_count = 0;
+  ops_sample_index = 0;
 }
 
 storage::Keyspace& CommandContext::keyspace() { return server_.keyspace(); }
@@ -63,6 +82,8 @@ Server::Server(Config config, const storage::Clock* clock)
   stats_.start_time_ms = clock_->NowMs();
   stats_.ops_sample_time_ms = stats_.start_time_ms;
   keyspace_.set_listener(this);
+  stats_.run_id = RandomHex(40);
+  stats_.replid = RandomHex(40);
 }
 
 Server::~Server() { keyspace_.set_listener(nullptr); }
@@ -333,9 +354,15 @@ std::string Server::ApplyConfigChange(const ConfigParam& param) {
     ParseLogLevel(config_.loglevel, &level);
     SetLogLevel(level);
   } else if (name == "dir") {
-    if (chdir(config_.dir.c_str()) != 0) return std::string("No such file or directory");
+    if (chdir(config_.dir.c_str()) != 0) return std::strerror(errno);
   } else if (name == "port" || name == "bind") {
-    if (hooks_ != nullptr) return hooks_->Rebind();
+    // One rebind covers both; Redis's texts, the details in the log.
+    std::string err = hooks_ != nullptr ? hooks_->Rebind() : "";
+    if (!err.empty()) {
+      Log(LogLevel::kWarning, "Failed to listen again after CONFIG SET {}: {}", name, err);
+      return name == "port" ? "Unable to listen on this port"
+                            : "Failed to bind to specified addresses.";
+    }
   }
   return "";
 }

@@ -52,6 +52,12 @@ struct ServerStats {
   uint64_t unexpected_error_replies = 0;
   std::map<std::string, uint64_t> errors_by_code;  // INFO errorstats
   uint64_t dirty = 0;  // changes since the last save
+  // Random 40-hex-digit identities made at start-up (INFO run_id,
+  // master_replid): a restarted server is recognisably another one.
+  std::string run_id;
+  std::string replid;
+  // The highest used_memory seen so far (INFO memory samples it).
+  uint64_t used_memory_peak = 0;
 
   // instantaneous_ops_per_sec: Redis samples the command counter every cron
   // tick and averages the last 16 rates.

@@ -1,10 +1,22 @@
 // Server commands: the whole dataset and the server process (DBSIZE,
-// FLUSHDB, FLUSHALL, SWAPDB, TIME).
-#include <string>
+// FLUSHDB, FLUSHALL, SWAPDB, TIME, INFO, DEBUG, SHUTDOWN).
+#include <fmt/format.h>
 
+#include <chrono>
+#include <cstdint>
+#include <cstdlib>
+#include <string>
+#include <thread>
+
+#include "persistence/rdb_codec.h"
 #include "protocol/errors.h"
 #include "server/command_table.h"
 #include "server/commands/reply_util.h"
+#include "server/config.h"
+#include "server/info.h"
+#include "server/log.h"
+#include "storage/numbers.h"
+#include "storage/object.h"
 
 namespace ember::server {
 
@@ -19,9 +31,8 @@ void DbSizeCommand(CommandContext& ctx, ArgList) {
 
 // FLUSHDB/FLUSHALL [ASYNC | SYNC]: Ember always frees synchronously.
 bool ParseFlushMode(CommandContext& ctx, ArgList args) {
-  if (args.size() > 2 ||
-      (args.size() == 2 && !EqualsIgnoreCase(args[1], "sync") &&
-       !EqualsIgnoreCase(args[1], "async"))) {
+  if (args.size() > 2 || (args.size() == 2 && !EqualsIgnoreCase(args[1], "sync") &&
+                          !EqualsIgnoreCase(args[1], "async"))) {
     ctx.reply().Error(errors::kSyntax);
     return false;
   }
@@ -50,8 +61,7 @@ void FlushAllCommand(CommandContext& ctx, ArgList args) {
 void SwapDbCommand(CommandContext& ctx, ArgList args) {
   int64_t a, b;
   if (!ParseIntArgInRange(ctx, args[1], INT32_MIN, INT32_MAX, errors::kInvalidFirstDbIndex, &a) ||
-      !ParseIntArgInRange(ctx, args[2], INT32_MIN, INT32_MAX, errors::kInvalidSecondDbIndex,
-                          &b)) {
+      !ParseIntArgInRange(ctx, args[2], INT32_MIN, INT32_MAX, errors::kInvalidSecondDbIndex, &b)) {
     return;
   }
   int n = ctx.keyspace().num_databases();
@@ -73,28 +83,215 @@ void TimeCommand(CommandContext& ctx, ArgList) {
   ctx.reply().Bulk(std::to_string(us % 1'000'000));
 }
 
+// INFO [section [section ...]]: text, sent as a verbatim string in RESP3.
+void InfoCommand(CommandContext& ctx, ArgList args) {
+  ctx.reply().Verbatim(GenerateInfo(ctx.server(), args.subspan(1)));
+}
+
+// --- DEBUG ---
+
+// serializedlength: the bytes the value takes in an RDB file, computed by
+// encoding it as a save would (integer encodings, LZF when rdbcompression
+// allows it). Only strings can be serialised so far; other types report 0
+// until their RDB encodings exist.
+size_t SerializedLength(const storage::Entry* e, bool compress) {
+  if (e->type() != storage::ObjType::kString) return 0;
+  persistence::StringSink sink;
+  persistence::RdbEncoder encoder(&sink, compress);
+  switch (e->kind()) {
+    case storage::ValueKind::kInt:
+      encoder.String(storage::Int64ToString(e->int_value()));
+      break;
+    case storage::ValueKind::kInline:
+      encoder.String(e->inline_value());
+      break;
+    case storage::ValueKind::kExternal:
+      encoder.String(static_cast<const storage::RawString*>(e->external())->view());
+      break;
+  }
+  return sink.str().size();
+}
+
+// DEBUG OBJECT key: Redis's one-line description of a value. Ember never
+// shares values, so refcount is always 1.
+void DebugObject(CommandContext& ctx, std::string_view key) {
+  storage::Entry* e = ctx.db().LookupRead(key, storage::Database::kNoTouch);
+  if (e == nullptr) return ctx.reply().Error(errors::kNoSuchKey);
+  uint32_t now = ctx.keyspace().lru_clock();
+  uint32_t then = e->lru();
+  int64_t idle = now >= then ? now - then : now + (storage::Entry::kLruMax - then);
+  ctx.reply().SimpleString(fmt::format(
+      "Value at:{} refcount:1 encoding:{} serializedlength:{} lru:{} lru_seconds_idle:{}",
+      fmt::ptr(e), storage::EncodingName(e), SerializedLength(e, ctx.config().rdbcompression), then,
+      idle));
+}
+
+// DEBUG SLEEP seconds: stops the whole server, as Redis does (commands run
+// on one thread). Parsed like Redis's strtod: junk reads as 0, and zero or
+// negative does not sleep.
+void DebugSleep(CommandContext& ctx, std::string_view arg) {
+  double seconds = std::strtod(std::string(arg).c_str(), nullptr);
+  if (seconds > 0) {
+    constexpr double kMaxSeconds = 1e9;  // keeps the conversion defined
+    auto us = static_cast<int64_t>(std::min(seconds, kMaxSeconds) * 1e6);
+    std::this_thread::sleep_for(std::chrono::microseconds(us));
+  }
+  ctx.reply().Ok();
+}
+
+void DebugHelp(CommandContext& ctx) {
+  ReplyHelp(
+      ctx.reply(), "DEBUG",
+      {"OBJECT <key>", "    Show low level info about `key` and associated value.",
+       "SET-ACTIVE-EXPIRE <0|1>",
+       "    Setting it to 0 disables expiring keys in background when they are not",
+       "    accessed (otherwise the Redis behavior). Setting it to 1 reenables back the",
+       "    default.", "SLEEP <seconds>", "    Stop the server for <seconds>. Decimals allowed."});
+}
+
+// DEBUG subcommand [argument ...]: one command that checks its own
+// subcommands and their arity, as in Redis (so COMMAND lists no
+// subcommands for it). Allowed by enable-debug-command: "yes", "local"
+// (loopback clients only), "no" (the default).
+void DebugCommand(CommandContext& ctx, ArgList args) {
+  if (!ProtectedActionAllowed(ctx.config().enable_debug_command, ctx.client().addr)) {
+    return ctx.reply().Error(errors::kDebugNotAllowed);
+  }
+  std::string_view sub = args[1];
+  const size_t argc = args.size();
+  if (argc == 2 && EqualsIgnoreCase(sub, "help")) {
+    DebugHelp(ctx);
+  } else if (argc == 3 && EqualsIgnoreCase(sub, "sleep")) {
+    DebugSleep(ctx, args[2]);
+  } else if (argc == 3 && EqualsIgnoreCase(sub, "set-active-expire")) {
+    // atoi, as Redis: any non-zero number enables.
+    ctx.server().config().active_expire_enabled = std::atoi(std::string(args[2]).c_str()) != 0;
+    ctx.reply().Ok();
+  } else if (argc == 3 && EqualsIgnoreCase(sub, "object")) {
+    DebugObject(ctx, args[2]);
+  } else {
+    ctx.reply().Error(errors::UnknownSubcommandOrArity(sub, "debug"));
+  }
+}
+
+// --- SHUTDOWN ---
+
+// SHUTDOWN [NOSAVE | SAVE] [NOW] [FORCE] [ABORT]
+//
+// On success there is no reply: the server stops accepting, sends what it
+// owes other clients, closes every connection and exits with status 0.
+// NOW (do not wait for lagging replicas) changes nothing here: Ember has no
+// replicas to wait for, so no shutdown is ever "in progress" for ABORT to
+// cancel either. Saving: Ember has no persistence yet. A save the
+// configuration implies (save points are set) is skipped with a warning in
+// the log; an explicit SAVE cannot be honoured, so it fails like a failed
+// save in Redis, unless FORCE says to exit anyway.
+void ShutdownCommand(CommandContext& ctx, ArgList args) {
+  bool nosave = false, save = false, now = false, force = false, abort = false;
+  for (size_t i = 1; i < args.size(); ++i) {
+    std::string_view a = args[i];
+    if (EqualsIgnoreCase(a, "nosave")) {
+      nosave = true;
+    } else if (EqualsIgnoreCase(a, "save")) {
+      save = true;
+    } else if (EqualsIgnoreCase(a, "now")) {
+      now = true;
+    } else if (EqualsIgnoreCase(a, "force")) {
+      force = true;
+    } else if (EqualsIgnoreCase(a, "abort")) {
+      abort = true;
+    } else {
+      return ctx.reply().Error(errors::kSyntax);
+    }
+  }
+  if ((abort && (nosave || save || now || force)) || (nosave && save)) {
+    return ctx.reply().Error(errors::kSyntax);
+  }
+  if (abort) return ctx.reply().Error(errors::kNoShutdownInProgress);
+  if (save && !force) {
+    Log(LogLevel::kWarning, "Error trying to save the DB: Ember has no persistence yet.");
+    Log(LogLevel::kWarning,
+        "Errors trying to shut down the server. Check the logs for more "
+        "information.");
+    return ctx.reply().Error(errors::kShutdownFailed);
+  }
+  if (save || (!nosave && !ctx.config().save.empty())) {
+    Log(LogLevel::kWarning, "Not saving the DB before exiting: Ember has no persistence yet.");
+  }
+  (void)now;
+  // Nothing more from this client: later commands it pipelined must not run.
+  ctx.client().set_flag(Client::kCloseAfterReply);
+  if (ServerHooks* hooks = ctx.server().hooks()) hooks->RequestShutdown(0);
+}
+
 }  // namespace
 
 void RegisterServerCommands(CommandTable& t) {
-  t.Add({"dbsize", 1, kCmdReadonly | kCmdFast, kAclKeyspace | kAclRead | kAclFast, {},
+  t.Add({"dbsize",
+         1,
+         kCmdReadonly | kCmdFast,
+         kAclKeyspace | kAclRead | kAclFast,
+         {},
          DbSizeCommand,
          {"Return the number of keys in the selected database", "1.0.0", "server", "O(1)", ""}});
-  t.Add({"flushdb", -1, kCmdWrite, kAclKeyspace | kAclWrite | kAclSlow | kAclDangerous, {},
+  t.Add({"flushdb",
+         -1,
+         kCmdWrite,
+         kAclKeyspace | kAclWrite | kAclSlow | kAclDangerous,
+         {},
          FlushDbCommand,
          {"Remove all keys from the current database", "1.0.0", "server",
           "O(N) where N is the number of keys in the selected database", "[ASYNC | SYNC]"}});
-  t.Add({"flushall", -1, kCmdWrite, kAclKeyspace | kAclWrite | kAclSlow | kAclDangerous, {},
+  t.Add({"flushall",
+         -1,
+         kCmdWrite,
+         kAclKeyspace | kAclWrite | kAclSlow | kAclDangerous,
+         {},
          FlushAllCommand,
          {"Remove all keys from all databases", "1.0.0", "server",
           "O(N) where N is the total number of keys in all databases", "[ASYNC | SYNC]"}});
-  t.Add({"swapdb", 3, kCmdWrite | kCmdFast, kAclKeyspace | kAclWrite | kAclFast | kAclDangerous,
-         {}, SwapDbCommand,
+  t.Add({"swapdb",
+         3,
+         kCmdWrite | kCmdFast,
+         kAclKeyspace | kAclWrite | kAclFast | kAclDangerous,
+         {},
+         SwapDbCommand,
          {"Swaps two Redis databases", "4.0.0", "server",
           "O(N) where N is the count of clients watching or blocking on keys from both "
           "databases.",
           "index1 index2"}});
-  t.Add({"time", 1, kCmdLoading | kCmdStale | kCmdFast, kAclFast, {}, TimeCommand,
+  t.Add({"time",
+         1,
+         kCmdLoading | kCmdStale | kCmdFast,
+         kAclFast,
+         {},
+         TimeCommand,
          {"Return the current server time", "2.6.0", "server", "O(1)", ""}});
+  t.Add({"info",
+         -1,
+         kCmdLoading | kCmdStale,
+         kAclSlow | kAclDangerous,
+         {},
+         InfoCommand,
+         {"Get information and statistics about the server", "1.0.0", "server", "O(1)",
+          "[section [section ...]]"}});
+  t.Add({"debug",
+         -2,
+         kCmdAdmin | kCmdNoscript | kCmdLoading | kCmdStale,
+         kAclAdmin | kAclSlow | kAclDangerous,
+         {},
+         DebugCommand,
+         {"A container for debugging commands", "1.0.0", "server", "Depends on subcommand.", ""}});
+  t.Add({"shutdown",
+         -1,
+         kCmdAdmin | kCmdNoscript | kCmdLoading | kCmdStale | kCmdNoMulti | kCmdAllowBusy,
+         kAclAdmin | kAclSlow | kAclDangerous,
+         {},
+         ShutdownCommand,
+         {"Synchronously save the dataset to disk and then shut down the server", "1.0.0", "server",
+          "O(N) when saving, where N is the total number of keys in all databases when saving "
+          "data, otherwise O(1)",
+          "[NOSAVE | SAVE] [NOW] [FORCE] [ABORT]"}});
 }
 
 }  // namespace ember::server

@@ -1,0 +1,422 @@
+#include "server/info.h"
+
+#include <fmt/format.h>
+#include <malloc.h>
+#include <sys/resource.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <array>
+#include <cctype>
+#include <climits>
+#include <cstdio>
+#include <iterator>
+
+#include "server/server.h"
+#include "server/version.h"
+
+// Under AddressSanitizer, malloc is the sanitizer's, which glibc's
+// mallinfo2 knows nothing about; the sanitizer keeps its own count.
+#if defined(__SANITIZE_ADDRESS__)
+#define EMBER_ASAN_ALLOCATOR 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define EMBER_ASAN_ALLOCATOR 1
+#endif
+#endif
+#ifdef EMBER_ASAN_ALLOCATOR
+extern "C" size_t __sanitizer_get_current_allocated_bytes();
+#endif
+
+namespace ember::server {
+
+namespace {
+
+// The sections, in the order INFO prints them.
+enum Section {
+  kServer,
+  kClients,
+  kMemory,
+  kPersistence,
+  kStats,
+  kReplication,
+  kCpu,
+  kModules,
+  kCommandStats,
+  kErrorStats,
+  kCluster,
+  kKeyspace,
+  kNumSections,
+};
+
+constexpr std::array<std::string_view, kNumSections> kSectionNames = {
+    "server", "clients", "memory",       "persistence", "stats",   "replication",
+    "cpu",    "modules", "commandstats", "errorstats",  "cluster", "keyspace"};
+
+constexpr std::array<std::string_view, kNumSections> kSectionTitles = {
+    "Server", "Clients", "Memory",       "Persistence", "Stats",   "Replication",
+    "CPU",    "Modules", "Commandstats", "Errorstats",  "Cluster", "Keyspace"};
+
+// What INFO with no argument (or "default") prints.
+constexpr std::array<Section, 11> kDefaultSections = {
+    kServer, kClients, kMemory,     kPersistence, kStats,   kReplication,
+    kCpu,    kModules, kErrorStats, kCluster,     kKeyspace};
+
+std::string Lower(std::string_view s) {
+  std::string out(s);
+  std::transform(out.begin(), out.end(), out.begin(),
+                 [](unsigned char c) { return std::tolower(c); });
+  return out;
+}
+
+// Redis's genInfoSectionDict, over a fixed set of sections.
+std::array<bool, kNumSections> SelectSections(ArgList args) {
+  std::array<bool, kNumSections> want{};
+  auto add_defaults = [&want] {
+    for (Section s : kDefaultSections) want[s] = true;
+  };
+  if (args.empty()) {
+    add_defaults();
+    return want;
+  }
+  for (std::string_view arg : args) {
+    std::string name = Lower(arg);
+    if (name == "default") {
+      add_defaults();
+    } else if (name == "all" || name == "everything") {
+      want.fill(true);
+    } else if (name == "module_list") {
+      want[kModules] = true;
+    } else {
+      for (int s = 0; s < kNumSections; ++s) {
+        if (kSectionNames[s] == name) want[s] = true;
+      }
+    }
+  }
+  return want;
+}
+
+template <typename T>
+void Field(std::string* out, std::string_view name, const T& value) {
+  fmt::format_to(std::back_inserter(*out), "{}:{}\r\n", name, value);
+}
+
+std::string OsName() {
+  struct utsname u;
+  if (uname(&u) != 0) return "unknown";
+  return fmt::format("{} {} {}", u.sysname, u.release, u.machine);
+}
+
+std::string ExecutablePath() {
+  char buf[PATH_MAX];
+  ssize_t n = readlink("/proc/self/exe", buf, sizeof(buf) - 1);
+  return n > 0 ? std::string(buf, static_cast<size_t>(n)) : std::string();
+}
+
+std::string CompilerVersion() {
+#if defined(__GNUC__)
+  return fmt::format("{}.{}.{}", __GNUC__, __GNUC_MINOR__, __GNUC_PATCHLEVEL__);
+#else
+  return "0.0.0";
+#endif
+}
+
+// "seconds.microseconds", as Redis prints CPU time.
+std::string CpuTime(const timeval& tv) {
+  return fmt::format("{}.{:06}", static_cast<int64_t>(tv.tv_sec), static_cast<int64_t>(tv.tv_usec));
+}
+
+uint64_t TotalSystemMemory() {
+  long pages = sysconf(_SC_PHYS_PAGES);
+  long page = sysconf(_SC_PAGESIZE);
+  return pages > 0 && page > 0 ? static_cast<uint64_t>(pages) * static_cast<uint64_t>(page) : 0;
+}
+
+// Redis's avg_ttl is a running estimate kept by the expiry cycle; Ember
+// estimates it when asked, from up to kSamples volatile keys (all of them
+// when there are no more), counting only keys not yet expired.
+int64_t AverageTtl(Server& server, const storage::Database& db) {
+  constexpr size_t kSamples = 128;
+  size_t n = db.volatile_count();
+  if (n == 0) return 0;
+  int64_t now = server.keyspace().now_ms();
+  int64_t sum = 0, counted = 0;
+  auto visit = [&](size_t i) {
+    int64_t ttl = db.VolatileAt(i)->expire_at() - now;
+    if (ttl > 0) {
+      sum += ttl;
+      ++counted;
+    }
+  };
+  if (n <= kSamples) {
+    for (size_t i = 0; i < n; ++i) visit(i);
+  } else {
+    for (size_t k = 0; k < kSamples; ++k) visit(server.keyspace().rng()() % n);
+  }
+  return counted == 0 ? 0 : sum / counted;
+}
+
+void ServerSection(Server& server, std::string* out) {
+  const Config& config = server.config();
+  const ServerStats& stats = server.stats();
+  int64_t now_us = server.clock().NowUs();
+  int64_t uptime = (now_us / 1000 - stats.start_time_ms) / 1000;
+  Field(out, "redis_version", kRedisCompatVersion);
+  Field(out, "ember_version", kEmberVersion);
+  Field(out, "redis_mode", "standalone");
+  Field(out, "os", OsName());
+  Field(out, "arch_bits", sizeof(void*) * 8);
+  // Asio's reactor on Linux; Ember builds only there.
+  Field(out, "multiplexing_api", "epoll");
+  Field(out, "gcc_version", CompilerVersion());
+  Field(out, "process_id", getpid());
+  Field(out, "run_id", stats.run_id);
+  Field(out, "tcp_port", config.port);
+  Field(out, "server_time_usec", now_us);
+  Field(out, "uptime_in_seconds", uptime);
+  Field(out, "uptime_in_days", uptime / 86400);
+  // Ember has no dynamic-hz: the cron runs at the configured rate.
+  Field(out, "hz", config.hz);
+  Field(out, "configured_hz", config.hz);
+  Field(out, "lru_clock", server.keyspace().lru_clock());
+  Field(out, "executable", ExecutablePath());
+  Field(out, "config_file", config.config_file);
+  Field(out, "io_threads_active", 0);
+}
+
+void ClientsSection(Server& server, std::string* out) {
+  size_t blocked = 0;
+  for (const auto& [id, c] : server.clients()) blocked += c->has_flag(Client::kBlocked) ? 1 : 0;
+  Field(out, "connected_clients", server.clients().size());
+  Field(out, "maxclients", server.config().maxclients);
+  Field(out, "blocked_clients", blocked);
+}
+
+void MemorySection(Server& server, std::string* out) {
+  MemoryUsage mem = MeasureMemory();
+  uint64_t& peak = server.stats().used_memory_peak;
+  peak = std::max(peak, mem.used);
+  uint64_t system = TotalSystemMemory();
+  Field(out, "used_memory", mem.used);
+  Field(out, "used_memory_human", BytesToHuman(mem.used));
+  Field(out, "used_memory_rss", mem.rss);
+  Field(out, "used_memory_rss_human", BytesToHuman(mem.rss));
+  Field(out, "used_memory_peak", peak);
+  Field(out, "used_memory_peak_human", BytesToHuman(peak));
+  Field(out, "used_memory_peak_perc",
+        fmt::format("{:.2f}%", peak ? 100.0 * static_cast<double>(mem.used) / peak : 0.0));
+  Field(out, "total_system_memory", system);
+  Field(out, "total_system_memory_human", BytesToHuman(system));
+  // Ember has no maxmemory limit and never evicts.
+  Field(out, "maxmemory", 0);
+  Field(out, "maxmemory_human", BytesToHuman(0));
+  Field(out, "maxmemory_policy", "noeviction");
+  Field(out, "mem_fragmentation_ratio",
+        fmt::format("{:.2f}", mem.used ? static_cast<double>(mem.rss) / mem.used : 0.0));
+  Field(out, "mem_allocator", "libc");
+}
+
+// No persistence yet: nothing is loading or being saved; the last "save"
+// is the start, as Redis counts it when it starts without a dataset.
+void PersistenceSection(Server& server, std::string* out) {
+  const ServerStats& stats = server.stats();
+  Field(out, "loading", 0);
+  Field(out, "async_loading", 0);
+  Field(out, "rdb_changes_since_last_save", stats.dirty);
+  Field(out, "rdb_bgsave_in_progress", 0);
+  Field(out, "rdb_last_save_time", stats.start_time_ms / 1000);
+  Field(out, "rdb_last_bgsave_status", "ok");
+  Field(out, "rdb_last_bgsave_time_sec", -1);
+  Field(out, "rdb_current_bgsave_time_sec", -1);
+  Field(out, "rdb_saves", 0);
+  Field(out, "aof_enabled", 0);
+  Field(out, "aof_rewrite_in_progress", 0);
+  Field(out, "aof_rewrite_scheduled", 0);
+  Field(out, "aof_last_rewrite_time_sec", -1);
+  Field(out, "aof_current_rewrite_time_sec", -1);
+  Field(out, "aof_last_bgrewrite_status", "ok");
+  Field(out, "aof_rewrites", 0);
+  Field(out, "aof_last_write_status", "ok");
+}
+
+void StatsSection(Server& server, std::string* out) {
+  const ServerStats& stats = server.stats();
+  const storage::KeyspaceStats& ks = server.keyspace().stats();
+  Field(out, "total_connections_received", stats.total_connections_received);
+  Field(out, "total_commands_processed", stats.total_commands_processed);
+  Field(out, "instantaneous_ops_per_sec", static_cast<int64_t>(stats.InstantaneousOps()));
+  Field(out, "total_net_input_bytes", stats.total_net_input_bytes);
+  Field(out, "total_net_output_bytes", stats.total_net_output_bytes);
+  Field(out, "rejected_connections", stats.rejected_connections);
+  Field(out, "expired_keys", ks.expired_keys);
+  Field(out, "expired_stale_perc", fmt::format("{:.2f}", ks.expired_stale_perc * 100));
+  Field(out, "expired_time_cap_reached_count", ks.expired_time_cap_reached_count);
+  Field(out, "expire_cycle_cpu_milliseconds", ks.expire_cycle_cpu_milliseconds);
+  Field(out, "evicted_keys", 0);
+  Field(out, "keyspace_hits", ks.keyspace_hits);
+  Field(out, "keyspace_misses", ks.keyspace_misses);
+  Field(out, "unexpected_error_replies", stats.unexpected_error_replies);
+  Field(out, "total_error_replies", stats.total_error_replies);
+}
+
+// A master with no replicas: Ember has no replication.
+void ReplicationSection(Server& server, std::string* out) {
+  Field(out, "role", "master");
+  Field(out, "connected_slaves", 0);
+  Field(out, "master_failover_state", "no-failover");
+  Field(out, "master_replid", server.stats().replid);
+  Field(out, "master_replid2", std::string(40, '0'));
+  Field(out, "master_repl_offset", 0);
+  Field(out, "second_repl_offset", -1);
+  Field(out, "repl_backlog_active", 0);
+}
+
+void CpuSection(std::string* out) {
+  struct rusage self {
+  }, children{}, thread{};
+  getrusage(RUSAGE_SELF, &self);
+  getrusage(RUSAGE_CHILDREN, &children);
+  // INFO runs on the command thread, the "main thread" of Redis's fields.
+  getrusage(RUSAGE_THREAD, &thread);
+  Field(out, "used_cpu_sys", CpuTime(self.ru_stime));
+  Field(out, "used_cpu_user", CpuTime(self.ru_utime));
+  Field(out, "used_cpu_sys_children", CpuTime(children.ru_stime));
+  Field(out, "used_cpu_user_children", CpuTime(children.ru_utime));
+  Field(out, "used_cpu_sys_main_thread", CpuTime(thread.ru_stime));
+  Field(out, "used_cpu_user_main_thread", CpuTime(thread.ru_utime));
+}
+
+void CommandStatsLine(const CommandSpec& cmd, std::string* out) {
+  const CommandStats& s = cmd.stats;
+  if (s.calls == 0 && s.failed_calls == 0 && s.rejected_calls == 0) return;
+  double per_call = s.calls ? static_cast<double>(s.usec) / s.calls : 0.0;
+  fmt::format_to(std::back_inserter(*out),
+                 "cmdstat_{}:calls={},usec={},usec_per_call={:.2f},rejected_calls={},"
+                 "failed_calls={}\r\n",
+                 cmd.full_name, s.calls, s.usec, per_call, s.rejected_calls, s.failed_calls);
+}
+
+void CommandStatsSection(Server& server, std::string* out) {
+  for (const auto& cmd : server.commands().all()) {
+    CommandStatsLine(*cmd, out);
+    for (const CommandSpec& sub : cmd->subcommands) CommandStatsLine(sub, out);
+  }
+}
+
+void ErrorStatsSection(Server& server, std::string* out) {
+  for (const auto& [code, count] : server.stats().errors_by_code) {
+    fmt::format_to(std::back_inserter(*out), "errorstat_{}:count={}\r\n", code, count);
+  }
+}
+
+void KeyspaceSection(Server& server, std::string* out) {
+  storage::Keyspace& keyspace = server.keyspace();
+  for (int i = 0; i < keyspace.num_databases(); ++i) {
+    const storage::Database& db = keyspace.db(i);
+    if (db.size() == 0) continue;
+    fmt::format_to(std::back_inserter(*out), "db{}:keys={},expires={},avg_ttl={}\r\n", i, db.size(),
+                   db.volatile_count(), AverageTtl(server, db));
+  }
+}
+
+}  // namespace
+
+std::string BytesToHuman(uint64_t n) {
+  constexpr double kK = 1024.0;
+  if (n < 1024) return fmt::format("{}B", n);
+  double d = static_cast<double>(n);
+  if (n < (1ULL << 20)) return fmt::format("{:.2f}K", d / kK);
+  if (n < (1ULL << 30)) return fmt::format("{:.2f}M", d / (kK * kK));
+  if (n < (1ULL << 40)) return fmt::format("{:.2f}G", d / (kK * kK * kK));
+  if (n < (1ULL << 50)) return fmt::format("{:.2f}T", d / (kK * kK * kK * kK));
+  if (n < (1ULL << 60)) return fmt::format("{:.2f}P", d / (kK * kK * kK * kK * kK));
+  return fmt::format("{}B", n);
+}
+
+// used_memory. Redis counts every allocation through its zmalloc wrapper
+// (malloc_usable_size of each block). Ember allocates with plain glibc
+// malloc, so it asks the allocator instead: mallinfo2()'s uordblks is the
+// bytes of chunks in use in malloc's arenas, hblkhd the bytes of large
+// blocks malloc took straight from mmap; together, what the process holds
+// from malloc right now, chunk headers and size-class rounding included
+// (which is what a key really costs). RSS would also count freed memory
+// malloc keeps for reuse, the code and the stacks.
+//
+// The price: mallinfo2 walks malloc's free lists, so it costs time in
+// proportion to the number of free chunks (about 30 ms with a million of
+// them). That is why it runs only when INFO's memory section is asked for,
+// and why used_memory_peak is the highest value INFO has seen rather than
+// one sampled by the cron.
+MemoryUsage MeasureMemory() {
+  MemoryUsage m;
+#ifdef EMBER_ASAN_ALLOCATOR
+  m.used = __sanitizer_get_current_allocated_bytes();
+#else
+  struct mallinfo2 mi = mallinfo2();
+  m.used = mi.uordblks + mi.hblkhd;
+#endif
+  // /proc/self/statm: size resident shared ... in pages.
+  if (FILE* f = std::fopen("/proc/self/statm", "r")) {
+    unsigned long size = 0, resident = 0;
+    if (std::fscanf(f, "%lu %lu", &size, &resident) == 2) {
+      m.rss = static_cast<uint64_t>(resident) * static_cast<uint64_t>(sysconf(_SC_PAGESIZE));
+    }
+    std::fclose(f);
+  }
+  return m;
+}
+
+std::string GenerateInfo(Server& server, ArgList sections) {
+  std::array<bool, kNumSections> want = SelectSections(sections);
+  std::string out;
+  bool first = true;
+  for (int s = 0; s < kNumSections; ++s) {
+    if (!want[s]) continue;
+    if (!first) out += "\r\n";
+    first = false;
+    fmt::format_to(std::back_inserter(out), "# {}\r\n", kSectionTitles[s]);
+    switch (static_cast<Section>(s)) {
+      case kServer:
+        ServerSection(server, &out);
+        break;
+      case kClients:
+        ClientsSection(server, &out);
+        break;
+      case kMemory:
+        MemorySection(server, &out);
+        break;
+      case kPersistence:
+        PersistenceSection(server, &out);
+        break;
+      case kStats:
+        StatsSection(server, &out);
+        break;
+      case kReplication:
+        ReplicationSection(server, &out);
+        break;
+      case kCpu:
+        CpuSection(&out);
+        break;
+      case kModules:
+        break;  // no modules
+      case kCommandStats:
+        CommandStatsSection(server, &out);
+        break;
+      case kErrorStats:
+        ErrorStatsSection(server, &out);
+        break;
+      case kCluster:
+        Field(&out, "cluster_enabled", 0);
+        break;
+      case kKeyspace:
+        KeyspaceSection(server, &out);
+        break;
+      case kNumSections:
+        break;
+    }
+  }
+  return out;
+}
+
+}  // namespace ember::server
