@@ -38,7 +38,7 @@ enum CommandFlag : uint32_t {
   kCmdSkipMonitor = 1 << 9,
   kCmdFast = 1 << 10,      // O(1) or O(log n)
   kCmdNoAuth = 1 << 11,    // allowed before AUTH (AUTH, HELLO, QUIT...)
-  kCmdNoMulti = 1 << 12,   // not queued inside MULTI, runs at once (EXEC, DISCARD, WATCH...)
+  kCmdNoMulti = 1 << 12,   // refused inside MULTI (SHUTDOWN, SAVE)
   kCmdAllowBusy = 1 << 13,
   kCmdSentinel = 1 << 14,
   kCmdMayReplicate = 1 << 15,

@@ -77,6 +77,10 @@ std::vector<ConfigParam> BuildParams() {
   ConfigParam hz = Int("hz", &Config::hz, 0, kIntMax);
   hz.clamp_min = 1;
   hz.clamp_max = 500;
+  auto with_alias = [](ConfigParam p, std::string_view alias) {
+    p.alias = alias;
+    return p;
+  };
   return {
       Int("port", &Config::port, 0, 65535),
       bind,
@@ -97,6 +101,22 @@ std::vector<ConfigParam> BuildParams() {
       Memory("client-query-buffer-limit", &Config::client_query_buffer_limit, 1024 * 1024,
              kLongMax),
       Int("active-expire-effort", &Config::active_expire_effort, 1, 10),
+      with_alias(Int("list-max-listpack-size", &Config::list_max_listpack_size, INT32_MIN,
+                     kIntMax),
+                 "list-max-ziplist-size"),
+      with_alias(Int("hash-max-listpack-entries", &Config::hash_max_listpack_entries, 0,
+                     kLongMax),
+                 "hash-max-ziplist-entries"),
+      with_alias(Int("hash-max-listpack-value", &Config::hash_max_listpack_value, 0, kLongMax),
+                 "hash-max-ziplist-value"),
+      Int("set-max-intset-entries", &Config::set_max_intset_entries, 0, kLongMax),
+      Int("set-max-listpack-entries", &Config::set_max_listpack_entries, 0, kLongMax),
+      Int("set-max-listpack-value", &Config::set_max_listpack_value, 0, kLongMax),
+      with_alias(Int("zset-max-listpack-entries", &Config::zset_max_listpack_entries, 0,
+                     kLongMax),
+                 "zset-max-ziplist-entries"),
+      with_alias(Int("zset-max-listpack-value", &Config::zset_max_listpack_value, 0, kLongMax),
+                 "zset-max-ziplist-value"),
       String("requirepass", &Config::requirepass, ConfigParam::kSensitive),
       String("dir", &Config::dir, ConfigParam::kProtected, Kind::kDir),
       String("dbfilename", &Config::dbfilename, ConfigParam::kProtected),

@@ -64,6 +64,17 @@ struct Config {
   bool active_expire_enabled = true;  // DEBUG SET-ACTIVE-EXPIRE
   int64_t active_expire_effort = 1;
 
+  // When small collections convert to their large encoding (Redis's
+  // names; the *-ziplist-* spellings are aliases).
+  int64_t list_max_listpack_size = -2;
+  int64_t hash_max_listpack_entries = 128;
+  int64_t hash_max_listpack_value = 64;
+  int64_t set_max_intset_entries = 512;
+  int64_t set_max_listpack_entries = 128;
+  int64_t set_max_listpack_value = 64;
+  int64_t zset_max_listpack_entries = 128;
+  int64_t zset_max_listpack_value = 64;
+
   // Security.
   std::string requirepass;
 

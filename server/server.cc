@@ -159,7 +159,14 @@ void Server::Execute(Client& client, ArgList args) {
     return;
   }
   // Inside MULTI every command but the transaction's own is queued, to run
-  // atomically at EXEC.
+  // atomically at EXEC; a few cannot be part of a transaction at all.
+  if (client.has_flag(Client::kMulti) && cmd->has(kCmdNoMulti)) {
+    cmd->stats.rejected_calls++;
+    client.reply().Error("ERR Command not allowed inside a transaction");
+    CountError(client, errors_before);
+    client.set_flag(Client::kDirtyExec);
+    return;
+  }
   if (client.has_flag(Client::kMulti) && !cmd->has(kCmdRunsInMulti)) {
     client.multi_queue().push_back({cmd, std::vector<std::string>(args.begin(), args.end())});
     client.reply().SimpleString("QUEUED");
@@ -347,8 +354,23 @@ void Server::Cron() {
   }
 }
 
+void Server::ApplyCollectionLimits() {
+  storage::CollectionLimits& l = keyspace_.limits();
+  l.list_max_listpack_size = config_.list_max_listpack_size;
+  l.hash_max_listpack_entries = config_.hash_max_listpack_entries;
+  l.hash_max_listpack_value = config_.hash_max_listpack_value;
+  l.set_max_intset_entries = config_.set_max_intset_entries;
+  l.set_max_listpack_entries = config_.set_max_listpack_entries;
+  l.set_max_listpack_value = config_.set_max_listpack_value;
+  l.zset_max_listpack_entries = config_.zset_max_listpack_entries;
+  l.zset_max_listpack_value = config_.zset_max_listpack_value;
+}
+
 std::string Server::ApplyConfigChange(const ConfigParam& param) {
   std::string_view name = param.name;
+  if (name.find("-max-") != std::string_view::npos && param.int_field != nullptr) {
+    ApplyCollectionLimits();
+  }
   if (name == "loglevel") {
     LogLevel level;
     ParseLogLevel(config_.loglevel, &level);

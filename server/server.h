@@ -180,6 +180,8 @@ class Server : public storage::KeyspaceListener {
   // Applies the side effects of a changed parameter (log level, working
   // directory, listening address...). Returns "" or an error text.
   std::string ApplyConfigChange(const ConfigParam& param);
+  // Copies the collection encoding thresholds into the keyspace.
+  void ApplyCollectionLimits();
 
  private:
   // Looks up argv's command (and subcommand); on failure writes the error

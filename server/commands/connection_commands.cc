@@ -376,21 +376,21 @@ void RegisterConnectionCommands(CommandTable& t) {
   t.Add({"echo", 2, kCmdFast, kConn | kAclFast, {}, EchoCommand,
          {"Echo the given string", "1.0.0", "connection", "O(1)", "message"}});
   t.Add({"quit", -1, kCmdNoAuth | kCmdFast | kCmdLoading | kCmdStale | kCmdAllowBusy |
-                         kCmdNoMulti | kCmdRunsInMulti,
+                         kCmdRunsInMulti,
          kConn | kAclFast, {}, QuitCommand,
          {"Close the connection", "1.0.0", "connection", "O(1)", ""}});
   t.Add({"select", 2, kCmdLoading | kCmdStale | kCmdFast, kConn | kAclFast, {}, SelectCommand,
          {"Change the selected database for the current connection", "1.0.0", "connection",
           "O(1)", "index"}});
-  t.Add({"auth", -2, kCmdNoAuth | kCmdLoading | kCmdStale | kCmdFast | kCmdNoMulti,
+  t.Add({"auth", -2, kCmdNoAuth | kCmdLoading | kCmdStale | kCmdFast | kCmdAllowBusy,
          kConn | kAclFast, {}, AuthCommand,
          {"Authenticate to the server", "1.0.0", "connection",
           "O(N) where N is the number of passwords defined for the user", "[username] password"}});
-  t.Add({"hello", -1, kCmdNoAuth | kCmdLoading | kCmdStale | kCmdFast | kCmdNoMulti,
+  t.Add({"hello", -1, kCmdNoAuth | kCmdLoading | kCmdStale | kCmdFast | kCmdAllowBusy,
          kConn | kAclFast, {}, HelloCommand,
          {"Handshake with Redis", "6.0.0", "connection", "O(1)",
           "[protover [AUTH username password] [SETNAME clientname]]"}});
-  t.Add({"reset", 1, kCmdNoAuth | kCmdLoading | kCmdStale | kCmdFast | kCmdNoMulti |
+  t.Add({"reset", 1, kCmdNoAuth | kCmdLoading | kCmdStale | kCmdFast | kCmdAllowBusy |
                           kCmdRunsInMulti,
          kConn | kAclFast, {}, ResetCommand,
          {"Reset the connection", "6.2.0", "connection", "O(1)", ""}});

@@ -59,10 +59,13 @@ void FlushAllCommand(CommandContext& ctx, ArgList args) {
 
 // SWAPDB index1 index2
 void SwapDbCommand(CommandContext& ctx, ArgList args) {
+  // Any unparsable index is "invalid", not "not an integer".
   int64_t a, b;
-  if (!ParseIntArgInRange(ctx, args[1], INT32_MIN, INT32_MAX, errors::kInvalidFirstDbIndex, &a) ||
-      !ParseIntArgInRange(ctx, args[2], INT32_MIN, INT32_MAX, errors::kInvalidSecondDbIndex, &b)) {
-    return;
+  if (!storage::StringToInt64(args[1], &a) || a < INT32_MIN || a > INT32_MAX) {
+    return ctx.reply().Error(errors::kInvalidFirstDbIndex);
+  }
+  if (!storage::StringToInt64(args[2], &b) || b < INT32_MIN || b > INT32_MAX) {
+    return ctx.reply().Error(errors::kInvalidSecondDbIndex);
   }
   int n = ctx.keyspace().num_databases();
   if (a < 0 || a >= n || b < 0 || b >= n) return ctx.reply().Error(errors::kDbIndexOutOfRange);

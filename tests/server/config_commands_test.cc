@@ -93,11 +93,25 @@ TEST(ConfigGet, UnknownNamesMatchNothing) {
               IsError("ERR wrong number of arguments for 'config|get' command"));
 }
 
-TEST(ConfigGet, StarListsEveryParameter) {
+// Every name is listed, aliases included (hash-max-ziplist-entries beside
+// hash-max-listpack-entries), as Redis 7 does.
+TEST(ConfigGet, StarListsEveryParameterAndAlias) {
   CommandHarness h;
   protocol::Value all = h.Run({"CONFIG", "GET", "*"});
   ASSERT_TRUE(all.IsAggregate());
-  EXPECT_EQ(all.elements().size(), 2 * server::ConfigParams().size());
+  size_t names = 0;
+  for (const server::ConfigParam& p : server::ConfigParams()) names += p.alias.empty() ? 1 : 2;
+  EXPECT_EQ(all.elements().size(), 2 * names);
+}
+
+TEST(ConfigSet, EncodingThresholdsReachTheKeyspaceUnderEitherName) {
+  CommandHarness h;
+  EXPECT_THAT(h.Run({"CONFIG", "SET", "hash-max-ziplist-entries", "7"}), IsOk());
+  EXPECT_EQ(h.server().keyspace().limits().hash_max_listpack_entries, 7);
+  EXPECT_THAT(h.Run({"CONFIG", "GET", "hash-max-listpack-entries"}),
+              IsBulkArray(std::vector<std::string>{"hash-max-listpack-entries", "7"}));
+  EXPECT_THAT(h.Run({"CONFIG", "SET", "list-max-listpack-size", "-3"}), IsOk());
+  EXPECT_EQ(h.server().keyspace().limits().list_max_listpack_size, -3);
 }
 
 TEST(ConfigGet, Resp3RepliesWithAMap) {

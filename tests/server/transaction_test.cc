@@ -76,6 +76,14 @@ TEST(Multi, NestedMultiIsAnErrorButDoesNotAbort) {
   EXPECT_EQ(h.Run({"EXEC"}).elements().size(), 1u);
 }
 
+TEST(Multi, SomeCommandsCannotBePartOfATransaction) {
+  CommandHarness h;
+  h.Run({"MULTI"});
+  EXPECT_THAT(h.Run({"SHUTDOWN"}), IsError("ERR Command not allowed inside a transaction"));
+  EXPECT_THAT(h.Run({"EXEC"}),
+              IsError("EXECABORT Transaction discarded because of previous errors."));
+}
+
 TEST(Multi, ExecAndDiscardWithoutMultiAreErrors) {
   CommandHarness h;
   EXPECT_THAT(h.Run({"EXEC"}), IsError("ERR EXEC without MULTI"));
