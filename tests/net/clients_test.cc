@@ -1,0 +1,210 @@
+// Connections come and go independently. QUIT answers +OK and then closes,
+// ignoring what was pipelined behind it; CLIENT KILL closes another
+// connection at once, even one in the middle of a large reply; many clients
+// at the same time each get exactly their own replies; past maxclients a
+// new connection is told so and closed; with `timeout` set an idle client
+// is closed by the server's cron.
+#include <gtest/gtest.h>
+
+#include <memory>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "tests/net/wire.h"
+#include "tests/support/net_support.h"
+
+namespace ember::testing {
+namespace {
+
+// The field `name` of a CLIENT INFO / CLIENT LIST line ("addr=1.2.3.4:5 ...").
+std::string Field(const std::string& line, const std::string& name) {
+  size_t at = line.find(" " + name + "=");
+  if (at == std::string::npos) {
+    if (line.rfind(name + "=", 0) != 0) return "";
+    at = 0;
+  } else {
+    at += 1;
+  }
+  at += name.size() + 1;
+  size_t end = line.find_first_of(" \n", at);
+  return line.substr(at, end == std::string::npos ? std::string::npos : end - at);
+}
+
+TEST(Clients, QuitRepliesOkThenClosesAndIgnoresWhatFollows) {
+  EmberThread server;
+  RawClient c(server.port());
+  c.Send(Resp({"QUIT"}) + Resp({"SET", "k", "v"}));
+  EXPECT_EQ(c.ReadReplyBytes(), "+OK\r\n");
+  EXPECT_TRUE(c.WaitClosed());
+  RawClient check(server.port());
+  check.Send(Resp({"EXISTS", "k"}));
+  EXPECT_EQ(check.ReadReplyBytes(), ":0\r\n");
+}
+
+TEST(Clients, TwoHundredConcurrentClientsEachGetTheirOwnReplies) {
+  EmberThread server;
+  constexpr int kThreads = 4;
+  constexpr int kClientsPerThread = 50;
+  constexpr int kRounds = 50;
+  std::vector<std::string> failures(kThreads);
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      std::vector<std::unique_ptr<RawClient>> clients;
+      for (int i = 0; i < kClientsPerThread; ++i) {
+        clients.push_back(std::make_unique<RawClient>(server.port()));
+      }
+      for (int round = 0; round < kRounds && failures[t].empty(); ++round) {
+        // Every client sends before any reads, so the server sees the
+        // requests of many connections interleaved.
+        for (int i = 0; i < kClientsPerThread; ++i) {
+          std::string key = "client:" + std::to_string(t) + ":" + std::to_string(i);
+          std::string value = key + ":round:" + std::to_string(round);
+          clients[i]->Send(Resp({"SET", key, value}) + Resp({"GET", key}) +
+                           Resp({"INCR", "total"}));
+        }
+        for (int i = 0; i < kClientsPerThread; ++i) {
+          std::string key = "client:" + std::to_string(t) + ":" + std::to_string(i);
+          std::string value = key + ":round:" + std::to_string(round);
+          std::string ok = clients[i]->ReadReplyBytes();
+          std::string got = clients[i]->ReadReplyBytes();
+          std::string incr = clients[i]->ReadReplyBytes();
+          std::string want = "$" + std::to_string(value.size()) + "\r\n" + value + "\r\n";
+          if (ok != "+OK\r\n" || got != want || incr.empty() || incr[0] != ':') {
+            failures[t] = key + " round " + std::to_string(round) + ": got [" + ok + "] [" + got +
+                          "] [" + incr + "]";
+            break;
+          }
+        }
+      }
+    });
+  }
+  for (std::thread& th : threads) th.join();
+  for (const std::string& f : failures) EXPECT_EQ(f, "");
+
+  RawClient c(server.port());
+  c.Send(Resp({"GET", "total"}));
+  std::string total = std::to_string(kThreads * kClientsPerThread * kRounds);
+  EXPECT_EQ(c.ReadReplyBytes(), "$" + std::to_string(total.size()) + "\r\n" + total + "\r\n");
+  c.Send(Resp({"DBSIZE"}));
+  EXPECT_EQ(c.ReadReplyBytes(), ":" + std::to_string(kThreads * kClientsPerThread + 1) + "\r\n");
+}
+
+TEST(Clients, ClientKillByIdClosesTheOtherConnection) {
+  EmberThread server;
+  RawClient victim(server.port());
+  RawClient killer(server.port());
+  protocol::Value id = victim.Call({"CLIENT", "ID"});
+  ASSERT_EQ(id.type(), protocol::Type::kInteger);
+  killer.Send(Resp({"CLIENT", "KILL", "ID", std::to_string(id.integer())}));
+  EXPECT_EQ(killer.ReadReplyBytes(), ":1\r\n");
+  EXPECT_TRUE(victim.WaitClosed());
+  // The killer is unaffected, and the victim is gone from CLIENT LIST.
+  protocol::Value list = killer.Call({"CLIENT", "LIST"});
+  EXPECT_EQ(list.str().find("id=" + std::to_string(id.integer()) + " "), std::string::npos)
+      << list.str();
+  killer.Send(Resp({"PING"}));
+  EXPECT_EQ(killer.ReadReplyBytes(), "+PONG\r\n");
+}
+
+TEST(Clients, ClientKillByAddressClosesTheOtherConnection) {
+  EmberThread server;
+  RawClient victim(server.port());
+  RawClient killer(server.port());
+  std::string addr = Field(victim.Call({"CLIENT", "INFO"}).str(), "addr");
+  ASSERT_FALSE(addr.empty());
+  killer.Send(Resp({"CLIENT", "KILL", addr}));
+  EXPECT_EQ(killer.ReadReplyBytes(), "+OK\r\n");
+  EXPECT_TRUE(victim.WaitClosed());
+  killer.Send(Resp({"CLIENT", "KILL", addr}));
+  EXPECT_EQ(killer.ReadReplyBytes(), "-ERR No such client\r\n");
+}
+
+TEST(Clients, ClientKillOfItselfRepliesFirstThenCloses) {
+  EmberThread server;
+  RawClient c(server.port());
+  protocol::Value id = c.Call({"CLIENT", "ID"});
+  c.Send(Resp({"CLIENT", "KILL", "ID", std::to_string(id.integer()), "SKIPME", "no"}) +
+         Resp({"SET", "k", "v"}));
+  EXPECT_EQ(c.ReadReplyBytes(), ":1\r\n");
+  EXPECT_TRUE(c.WaitClosed());
+  RawClient check(server.port());
+  check.Send(Resp({"EXISTS", "k"}));
+  EXPECT_EQ(check.ReadReplyBytes(), ":0\r\n");
+}
+
+TEST(Clients, ClientKillClosesAConnectionStuckInALargeReply) {
+  EmberThread server;
+  RawClient killer(server.port());
+  killer.Send(Resp({"SET", "big", std::string(1024 * 1024, 'x')}));
+  ASSERT_EQ(killer.ReadReplyBytes(), "+OK\r\n");
+  RawClient victim(server.port());
+  protocol::Value id = victim.Call({"CLIENT", "ID"});
+  // Far more output than the socket buffers hold; the victim never reads.
+  std::string pipeline;
+  for (int i = 0; i < 64; ++i) pipeline += Resp({"GET", "big"});
+  victim.Send(pipeline);
+  Barrier(killer);
+  killer.Send(Resp({"CLIENT", "KILL", "ID", std::to_string(id.integer())}));
+  EXPECT_EQ(killer.ReadReplyBytes(), ":1\r\n");
+  EXPECT_TRUE(victim.WaitClosed(std::chrono::seconds(30)));
+  killer.Send(Resp({"PING"}));
+  EXPECT_EQ(killer.ReadReplyBytes(), "+PONG\r\n");
+}
+
+TEST(Clients, ConnectionsPastMaxclientsAreToldAndClosed) {
+  server::Config config;
+  config.maxclients = 2;
+  EmberThread server(config);
+  RawClient a(server.port());
+  RawClient b(server.port());
+  a.Send(Resp({"PING"}));
+  ASSERT_EQ(a.ReadReplyBytes(), "+PONG\r\n");
+  b.Send(Resp({"PING"}));
+  ASSERT_EQ(b.ReadReplyBytes(), "+PONG\r\n");
+  {
+    RawClient c(server.port());
+    EXPECT_EQ(c.ReadReplyBytes(), "-ERR max number of clients reached\r\n");
+    EXPECT_TRUE(c.WaitClosed());
+  }
+  // A freed slot can be taken again.
+  a.Send(Resp({"QUIT"}));
+  ASSERT_EQ(a.ReadReplyBytes(), "+OK\r\n");
+  ASSERT_TRUE(a.WaitClosed());
+  Barrier(b);
+  RawClient d(server.port());
+  d.Send(Resp({"PING"}));
+  EXPECT_EQ(d.ReadReplyBytes(), "+PONG\r\n");
+}
+
+TEST(Clients, IdleClientsAreClosedAfterTimeout) {
+  server::Config config;
+  config.timeout = 1;
+  EmberThread server(config);
+  RawClient idle(server.port());
+  idle.Send(Resp({"PING"}));
+  ASSERT_EQ(idle.ReadReplyBytes(), "+PONG\r\n");
+  EXPECT_TRUE(idle.WaitClosed(std::chrono::seconds(10)));
+}
+
+TEST(Clients, EachConnectionHasItsOwnDatabaseAndProtocol) {
+  EmberThread server;
+  RawClient a(server.port());
+  RawClient b(server.port());
+  a.Send(Resp({"SELECT", "3"}));
+  EXPECT_EQ(a.ReadReplyBytes(), "+OK\r\n");
+  a.Send(Resp({"SET", "k", "in-db-3"}));
+  EXPECT_EQ(a.ReadReplyBytes(), "+OK\r\n");
+  b.Send(Resp({"GET", "k"}));
+  EXPECT_EQ(b.ReadReplyBytes(), "$-1\r\n");
+  a.Send(Resp({"HELLO", "3"}));
+  ASSERT_EQ(a.ReadReplyBytes().substr(0, 1), "%");
+  a.Send(Resp({"GET", "missing"}));
+  EXPECT_EQ(a.ReadReplyBytes(), "_\r\n");
+  b.Send(Resp({"GET", "missing"}));
+  EXPECT_EQ(b.ReadReplyBytes(), "$-1\r\n");
+}
+
+}  // namespace
+}  // namespace ember::testing
