@@ -6,6 +6,8 @@
 // is closed by the server's cron.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <chrono>
 #include <memory>
 #include <string>
 #include <thread>
@@ -186,6 +188,52 @@ TEST(Clients, IdleClientsAreClosedAfterTimeout) {
   idle.Send(Resp({"PING"}));
   ASSERT_EQ(idle.ReadReplyBytes(), "+PONG\r\n");
   EXPECT_TRUE(idle.WaitClosed(std::chrono::seconds(10)));
+}
+
+// Connections that close in any state (idle, mid-command, with replies
+// unread) leave nothing behind: CLIENT LIST ends up listing only the
+// connection asking.
+TEST(Clients, ClosedConnectionsAreForgotten) {
+  EmberThread server;
+  for (int i = 0; i < 300; ++i) {
+    RawClient c(server.port());
+    switch (i % 3) {
+      case 0:
+        break;
+      case 1:
+        c.Send("*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$100\r\nhalf");
+        break;
+      default:
+        c.Send(Resp({"PING"}) + Resp({"PING"}));
+        break;
+    }
+  }
+  RawClient observer(server.port());
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  std::string list;
+  do {
+    list = observer.Call({"CLIENT", "LIST"}).str();
+  } while (std::count(list.begin(), list.end(), '\n') != 1 &&
+           std::chrono::steady_clock::now() < deadline);
+  EXPECT_EQ(std::count(list.begin(), list.end(), '\n'), 1) << list.substr(0, 2000);
+  EXPECT_EQ(observer.Call({"EXISTS", "k"}).integer(), 0);
+}
+
+// SIGTERM must stop the server promptly even when a client has stopped
+// reading in the middle of a large reply: shutting down cannot wait for it.
+TEST(Clients, ShutdownDoesNotWaitForAClientThatStoppedReading) {
+  ServerProcess server(EmberServerPath(), {"--save", ""});
+  ASSERT_TRUE(server.started());
+  RawClient slow(server.port());
+  slow.Send(Resp({"SET", "big", std::string(1024 * 1024, 'x')}));
+  ASSERT_EQ(slow.ReadReplyBytes(), "+OK\r\n");
+  std::string pipeline;
+  for (int i = 0; i < 64; ++i) pipeline += Resp({"GET", "big"});
+  slow.Send(pipeline);
+  RawClient other(server.port());
+  Barrier(other);
+  // Stop() sends SIGTERM, waits 5 s, then resorts to SIGKILL (-1).
+  EXPECT_EQ(server.Stop(), 0);
 }
 
 TEST(Clients, EachConnectionHasItsOwnDatabaseAndProtocol) {
