@@ -142,7 +142,9 @@ bool Connection::ProcessInput() {
     limits_.authenticated = client_.authenticated();
     if (client_.has_flag(Client::kCloseAfterReply) || closed_) return false;
   }
-  if (in_start_ == in_end_) in_start_ = in_end_ = 0;
+  // The buffer is not rewound here even when empty: ProcessInput also runs
+  // from Resume() while the read loop has a read outstanding into
+  // [in_end_, in_cap_). Only ReserveInput, right before a read, moves bytes.
   client_.query_buffer_size = in_end_ - in_start_;
   client_.query_buffer_free = in_cap_ - in_end_;
   return true;
@@ -153,6 +155,7 @@ void Connection::ReserveInput(size_t want) {
     in_cap_ = kInitialInput;
     in_.reset(new char[in_cap_]);
   }
+  if (in_start_ == in_end_) in_start_ = in_end_ = 0;
   // An idle connection whose buffer grew for one big request gives it back.
   if (in_start_ == in_end_ && in_cap_ > kIdleInputCap) {
     in_cap_ = kInitialInput;
@@ -231,7 +234,14 @@ void Connection::OnWriteDone(const std::error_code& ec, size_t n) {
     return;
   }
   drained_.cancel();
-  if (closing_) Close();
+  if (closing_) {
+    Close();
+    return;
+  }
+  if (resume_when_drained_) {
+    resume_when_drained_ = false;
+    Resume();
+  }
 }
 
 void Connection::OutputPending() {
@@ -267,6 +277,18 @@ void Connection::Resume() {
   if (!keep_open) {
     closing_ = true;
     if (!writing_) Close();
+    return;
+  }
+  // Backpressure stopped it with commands left, and the read loop is
+  // waiting for bytes the client may never send: carry on from here once
+  // the output has drained.
+  if (input_paused_) {
+    if (writing_) {
+      resume_when_drained_ = true;
+    } else {
+      auto self = shared_from_this();
+      asio::post(net_.io(), [self] { self->Resume(); });
+    }
   }
 }
 

@@ -95,6 +95,9 @@ class Connection : public std::enable_shared_from_this<Connection>, public Clien
   // ProcessInput stopped with complete commands left in the query buffer
   // because enough output was waiting (backpressure).
   bool input_paused_ = false;
+  // Resume() paused that way while the read loop waits for input: the end
+  // of the current write continues it.
+  bool resume_when_drained_ = false;
   bool writing_ = false;
   bool closing_ = false;  // close once output is flushed
   bool closed_ = false;

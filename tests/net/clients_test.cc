@@ -190,6 +190,91 @@ TEST(Clients, IdleClientsAreClosedAfterTimeout) {
   EXPECT_TRUE(idle.WaitClosed(std::chrono::seconds(10)));
 }
 
+// A blocked command (BLPOP) holds back what its client sends meanwhile;
+// once served, those commands run in order, and later ones too.
+TEST(Clients, CommandsSentWhileBlockedRunAfterTheBlockedOne) {
+  EmberThread server;
+  RawClient blocked(server.port());
+  RawClient pusher(server.port());
+  blocked.Send(Resp({"BLPOP", "queue", "0"}));
+  Barrier(pusher);
+  blocked.Send(Resp({"PING"}) + Resp({"ECHO", "while blocked"}));
+  Barrier(pusher);
+  pusher.Send(Resp({"RPUSH", "queue", "job"}));
+  EXPECT_EQ(pusher.ReadReplyBytes(), ":1\r\n");
+  EXPECT_EQ(blocked.ReadReplyBytes(), "*2\r\n$5\r\nqueue\r\n$3\r\njob\r\n");
+  EXPECT_EQ(blocked.ReadReplyBytes(), "+PONG\r\n");
+  EXPECT_EQ(blocked.ReadReplyBytes(), "$13\r\nwhile blocked\r\n");
+  for (int i = 0; i < 3; ++i) {
+    std::string text = "after " + std::to_string(i);
+    blocked.Send(Resp({"ECHO", text}));
+    EXPECT_EQ(blocked.ReadReplyBytes(), "$7\r\n" + text + "\r\n");
+  }
+}
+
+TEST(Clients, ABlockedCommandTimesOutThenTheNextOnesRun) {
+  EmberThread server;
+  RawClient c(server.port());
+  c.Send(Resp({"BLPOP", "queue", "0.05"}) + Resp({"PING"}));
+  EXPECT_EQ(c.ReadReplyBytes(), "*-1\r\n");
+  EXPECT_EQ(c.ReadReplyBytes(), "+PONG\r\n");
+}
+
+// A blocked client that goes away is no longer waiting: a later push stays
+// in the list instead of being handed to a closed connection.
+TEST(Clients, ABlockedClientThatDisconnectsOrIsKilledServesNobody) {
+  EmberThread server;
+  RawClient pusher(server.port());
+  {
+    RawClient gone(server.port());
+    gone.Send(Resp({"BLPOP", "queue", "0"}));
+    Barrier(pusher);
+  }
+  RawClient killed(server.port());
+  protocol::Value id = killed.Call({"CLIENT", "ID"});
+  killed.Send(Resp({"BLPOP", "queue", "0"}));
+  Barrier(pusher);
+  pusher.Send(Resp({"CLIENT", "KILL", "ID", std::to_string(id.integer())}));
+  EXPECT_EQ(pusher.ReadReplyBytes(), ":1\r\n");
+  EXPECT_TRUE(killed.WaitClosed());
+  // Let the server notice the first client's close.
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  std::string list;
+  do {
+    list = pusher.Call({"CLIENT", "LIST"}).str();
+  } while (std::count(list.begin(), list.end(), '\n') != 1 &&
+           std::chrono::steady_clock::now() < deadline);
+  pusher.Send(Resp({"RPUSH", "queue", "job"}));
+  EXPECT_EQ(pusher.ReadReplyBytes(), ":1\r\n");
+  pusher.Send(Resp({"LLEN", "queue"}));
+  EXPECT_EQ(pusher.ReadReplyBytes(), ":1\r\n");
+}
+
+// A client unblocked with a long pipeline of big replies behind its BLPOP
+// still gets every reply, although backpressure pauses it on the way.
+TEST(Clients, ABacklogBehindABlockedCommandDrainsUnderBackpressure) {
+  EmberThread server;
+  RawClient blocked(server.port());
+  RawClient pusher(server.port());
+  const std::string value(1024 * 1024, 'v');
+  pusher.Send(Resp({"SET", "big", value}));
+  ASSERT_EQ(pusher.ReadReplyBytes(), "+OK\r\n");
+  blocked.Send(Resp({"BLPOP", "queue", "0"}));
+  Barrier(pusher);
+  constexpr int kGets = 40;
+  std::string pipeline;
+  for (int i = 0; i < kGets; ++i) pipeline += Resp({"GET", "big"});
+  blocked.Send(pipeline);
+  Barrier(pusher);
+  pusher.Send(Resp({"RPUSH", "queue", "job"}));
+  EXPECT_EQ(pusher.ReadReplyBytes(), ":1\r\n");
+  EXPECT_EQ(blocked.ReadReplyBytes(), "*2\r\n$5\r\nqueue\r\n$3\r\njob\r\n");
+  const std::string expected = "$1048576\r\n" + value + "\r\n";
+  for (int i = 0; i < kGets; ++i) {
+    ASSERT_TRUE(blocked.ReadReplyBytes(std::chrono::seconds(10)) == expected) << "reply #" << i;
+  }
+}
+
 // Connections that close in any state (idle, mid-command, with replies
 // unread) leave nothing behind: CLIENT LIST ends up listing only the
 // connection asking.
