@@ -25,6 +25,7 @@ class RedisBenchmark : public ToolFixture {
  protected:
   void SetUp() override {
     RequireProgram("redis-benchmark");
+    if (HasFatalFailure()) return;
     ToolFixture::SetUp();
   }
 

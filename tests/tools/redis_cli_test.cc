@@ -25,6 +25,7 @@ class RedisCli : public ToolFixture {
  protected:
   void SetUp() override {
     RequireProgram("redis-cli");
+    if (HasFatalFailure()) return;
     ToolFixture::SetUp();
   }
 
@@ -94,6 +95,7 @@ class RedisCliScan : public RedisCli {
  protected:
   void SetUp() override {
     RedisCli::SetUp();
+    if (HasFatalFailure()) return;
     std::string stream;
     for (int i = 0; i < 300; ++i) {
       std::string key = "user:" + std::to_string(i);
