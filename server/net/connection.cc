@@ -1,5 +1,6 @@
 #include "server/net/connection.h"
 
+#include <algorithm>
 #include <asio/experimental/as_tuple.hpp>
 #include <cstring>
 
@@ -51,37 +52,42 @@ Connection::~Connection() = default;
 void Connection::Start() {
   net_.server().RegisterClient(&client_);
   auto self = shared_from_this();
-  asio::co_spawn(net_.io(), [self]() { return self->ReadLoop(); },
-                 [self](std::exception_ptr e) {
-                   if (e) {
-                     try {
-                       std::rethrow_exception(e);
-                     } catch (const std::exception& ex) {
-                       Log(LogLevel::kWarning, "Connection {} failed: {}", self->client_.addr,
-                           ex.what());
-                     }
-                   }
-                   // A graceful close waits for its last write to finish.
-                   if (!(self->closing_ && self->writing_)) self->Close();
-                 });
+  asio::co_spawn(
+      net_.io(), [self]() { return self->ReadLoop(); },
+      [self](std::exception_ptr e) {
+        if (e) {
+          try {
+            std::rethrow_exception(e);
+          } catch (const std::exception& ex) {
+            Log(LogLevel::kWarning, "Connection {} failed: {}", self->client_.addr, ex.what());
+          }
+        }
+        // A graceful close waits for its last write to finish.
+        if (!(self->closing_ && self->writing_)) self->Close();
+      });
 }
 
 asio::awaitable<void> Connection::ReadLoop() {
   Server& server = net_.server();
   for (;;) {
     if (closed_) co_return;
-    // Backpressure: let a slow reader catch up before reading more.
+    // Backpressure: let a slow reader catch up before running or reading
+    // more.
     while (writing_ && PendingOutput() > kOutputHighWater && !closed_) {
       drained_.expires_at(asio::steady_timer::time_point::max());
       co_await drained_.async_wait(kUseTuple);
     }
     if (closed_) co_return;
-    ReserveInput(parser_.pending_bulk_bytes());
-    auto [ec, n] = co_await socket_.async_read_some(
-        asio::buffer(in_.get() + in_end_, in_cap_ - in_end_), kUseTuple);
-    if (ec || closed_) co_return;
-    in_end_ += n;
-    server.stats().total_net_input_bytes += n;
+    // Commands already buffered when the output filled up run before any
+    // new read: the client may have sent all it will send.
+    if (!input_paused_) {
+      ReserveInput(parser_.pending_bulk_bytes());
+      auto [ec, n] = co_await socket_.async_read_some(
+          asio::buffer(in_.get() + in_end_, in_cap_ - in_end_), kUseTuple);
+      if (ec || closed_) co_return;
+      in_end_ += n;
+      server.stats().total_net_input_bytes += n;
+    }
 
     bool keep_open = ProcessInput();
     Flush();
@@ -91,8 +97,10 @@ asio::awaitable<void> Connection::ReadLoop() {
       co_return;
     }
     // Redis closes a client whose unprocessed input grew past the limit,
-    // without a reply: it cannot be a well-formed client.
-    if (in_end_ - in_start_ > static_cast<size_t>(server.config().client_query_buffer_limit)) {
+    // without a reply: it cannot be a well-formed client. (Complete
+    // commands held back by backpressure do not count.)
+    if (!input_paused_ &&
+        in_end_ - in_start_ > static_cast<size_t>(server.config().client_query_buffer_limit)) {
       Log(LogLevel::kWarning, "Closing client that reached max query buffer length: addr={}",
           client_.addr);
       Close();
@@ -105,9 +113,17 @@ bool Connection::ProcessInput() {
   Server& server = net_.server();
   limits_.max_bulk_len = server.config().proto_max_bulk_len;
   limits_.authenticated = client_.authenticated();
+  input_paused_ = false;
   // A blocked client runs nothing until it is unblocked; what it sends
   // meanwhile waits in the buffer.
   while (in_start_ < in_end_ && !client_.has_flag(Client::kBlocked)) {
+    // A pipeline of big reads (a thousand GETs of a 1 MB value fit in one
+    // packet) must not turn into a thousand replies in memory: stop once
+    // enough output waits, and resume when the client has read it.
+    if (PendingOutput() > kOutputHighWater) {
+      input_paused_ = true;
+      break;
+    }
     std::string_view input(in_.get() + in_start_, in_end_ - in_start_);
     auto result = parser_.Parse(input, limits_);
     if (result == protocol::RequestParser::Result::kError) {
@@ -126,7 +142,9 @@ bool Connection::ProcessInput() {
     limits_.authenticated = client_.authenticated();
     if (client_.has_flag(Client::kCloseAfterReply) || closed_) return false;
   }
-  if (in_start_ == in_end_) in_start_ = in_end_ = 0;
+  // The buffer is not rewound here even when empty: ProcessInput also runs
+  // from Resume() while the read loop has a read outstanding into
+  // [in_end_, in_cap_). Only ReserveInput, right before a read, moves bytes.
   client_.query_buffer_size = in_end_ - in_start_;
   client_.query_buffer_free = in_cap_ - in_end_;
   return true;
@@ -137,6 +155,7 @@ void Connection::ReserveInput(size_t want) {
     in_cap_ = kInitialInput;
     in_.reset(new char[in_cap_]);
   }
+  if (in_start_ == in_end_) in_start_ = in_end_ = 0;
   // An idle connection whose buffer grew for one big request gives it back.
   if (in_start_ == in_end_ && in_cap_ > kIdleInputCap) {
     in_cap_ = kInitialInput;
@@ -146,20 +165,23 @@ void Connection::ReserveInput(size_t want) {
   size_t need = std::max(want, kMinRead);
   if (in_cap_ - in_end_ >= need) return;
   size_t used = in_end_ - in_start_;
-  if (in_start_ > 0 && in_cap_ - used >= need) {
+  if (in_start_ > 0) {
     std::memmove(in_.get(), in_.get() + in_start_, used);
-  } else {
-    // Grow geometrically, never trusting a declared length by more than
-    // what doubling gives: a client must actually send the bytes.
-    size_t cap = in_cap_;
-    while (cap - used < need) cap *= 2;
-    std::unique_ptr<char[]> bigger(new char[cap]);
-    std::memcpy(bigger.get(), in_.get() + in_start_, used);
-    in_ = std::move(bigger);
-    in_cap_ = cap;
+    in_start_ = 0;
+    in_end_ = used;
+    if (in_cap_ - in_end_ >= need) return;
   }
-  in_start_ = 0;
-  in_end_ = used;
+  // Short of what a declared bulk still needs, but room for a read: read
+  // first. The buffer grows only once it is full, and then doubles at
+  // most, never to more than the declared length: memory follows the bytes
+  // a client actually sent, not the lengths it announced (a client that
+  // declares 512 MB and sends nothing costs nothing).
+  if (in_cap_ - in_end_ >= kMinRead) return;
+  size_t cap = std::min(used + need, in_cap_ * 2);
+  std::unique_ptr<char[]> bigger(new char[cap]);
+  std::memcpy(bigger.get(), in_.get(), used);
+  in_ = std::move(bigger);
+  in_cap_ = cap;
 }
 
 void Connection::Flush() {
@@ -179,7 +201,11 @@ void Connection::Flush() {
     if (out.capacity() > kIdleOutputCap) std::string().swap(out);
     return;
   }
-  sending_.assign(out, n, std::string::npos);
+  // The unsent rest goes out asynchronously, from where the direct write
+  // stopped: the buffers are swapped, not copied (a big GET reply is
+  // written once, not moved around).
+  sending_.swap(out);
+  sending_offset_ = n;
   out.clear();
   StartAsyncWrite();
 }
@@ -187,8 +213,9 @@ void Connection::Flush() {
 void Connection::StartAsyncWrite() {
   writing_ = true;
   auto self = shared_from_this();
-  asio::async_write(socket_, asio::buffer(sending_),
-                    [self](const std::error_code& ec, size_t n) { self->OnWriteDone(ec, n); });
+  asio::async_write(
+      socket_, asio::buffer(sending_.data() + sending_offset_, sending_.size() - sending_offset_),
+      [self](const std::error_code& ec, size_t n) { self->OnWriteDone(ec, n); });
 }
 
 void Connection::OnWriteDone(const std::error_code& ec, size_t n) {
@@ -199,6 +226,7 @@ void Connection::OnWriteDone(const std::error_code& ec, size_t n) {
     return;
   }
   sending_.clear();
+  sending_offset_ = 0;
   if (sending_.capacity() > kIdleOutputCap) std::string().swap(sending_);
   if (!client_.output().empty()) {
     sending_.swap(client_.output());
@@ -206,7 +234,14 @@ void Connection::OnWriteDone(const std::error_code& ec, size_t n) {
     return;
   }
   drained_.cancel();
-  if (closing_) Close();
+  if (closing_) {
+    Close();
+    return;
+  }
+  if (resume_when_drained_) {
+    resume_when_drained_ = false;
+    Resume();
+  }
 }
 
 void Connection::OutputPending() {
@@ -242,6 +277,18 @@ void Connection::Resume() {
   if (!keep_open) {
     closing_ = true;
     if (!writing_) Close();
+    return;
+  }
+  // Backpressure stopped it with commands left, and the read loop is
+  // waiting for bytes the client may never send: carry on from here once
+  // the output has drained.
+  if (input_paused_) {
+    if (writing_) {
+      resume_when_drained_ = true;
+    } else {
+      auto self = shared_from_this();
+      asio::post(net_.io(), [self] { self->Resume(); });
+    }
   }
 }
 

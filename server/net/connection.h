@@ -19,10 +19,10 @@
 // So a request costs three system calls (wait, read, write) no matter how
 // many commands it carries, and nothing is allocated per command.
 //
-// Backpressure: while a large reply is still being sent, the connection
-// stops reading new commands once the unsent output passes a limit, so a
-// client that pipelines without reading cannot make the server buffer
-// without bound.
+// Backpressure: once the unsent output passes a limit, the connection stops
+// running the commands it has buffered and stops reading new ones, until
+// the client has read its replies. A client that pipelines without reading
+// cannot make the server buffer without bound.
 //
 // The read loop is a C++20 coroutine (Asio's awaitable); commands themselves
 // never suspend, so each one still runs atomically on the single thread.
@@ -72,7 +72,9 @@ class Connection : public std::enable_shared_from_this<Connection>, public Clien
   void StartAsyncWrite();
   void OnWriteDone(const std::error_code& ec, size_t n);
   void Close();
-  size_t PendingOutput() const { return sending_.size() + client_.output().size(); }
+  size_t PendingOutput() const {
+    return sending_.size() - sending_offset_ + client_.output().size();
+  }
 
   NetServer& net_;
   asio::ip::tcp::socket socket_;
@@ -86,11 +88,18 @@ class Connection : public std::enable_shared_from_this<Connection>, public Clien
   size_t in_start_ = 0;
   size_t in_end_ = 0;
 
-  // Output being written asynchronously; new replies accumulate in
-  // client_.output() meanwhile.
+  // Output being written asynchronously, from sending_offset_ on; new
+  // replies accumulate in client_.output() meanwhile.
   std::string sending_;
+  size_t sending_offset_ = 0;
+  // ProcessInput stopped with complete commands left in the query buffer
+  // because enough output was waiting (backpressure).
+  bool input_paused_ = false;
+  // Resume() paused that way while the read loop waits for input: the end
+  // of the current write continues it.
+  bool resume_when_drained_ = false;
   bool writing_ = false;
-  bool closing_ = false;   // close once output is flushed
+  bool closing_ = false;  // close once output is flushed
   bool closed_ = false;
   // Wakes the read loop when it waits for output to drain.
   asio::steady_timer drained_;

@@ -13,6 +13,9 @@ namespace {
 
 constexpr auto kUseTuple = asio::experimental::as_tuple(asio::use_awaitable);
 
+// How long a shutdown waits for clients to read their last replies.
+constexpr auto kShutdownGrace = std::chrono::seconds(1);
+
 // Redis's bind syntax: "*" any IPv4, "::*" any IPv6, a leading "-" marks an
 // address that may be unavailable (skipped instead of failing).
 bool ParseBindAddress(std::string text, asio::ip::address* out, bool* optional) {
@@ -28,7 +31,7 @@ bool ParseBindAddress(std::string text, asio::ip::address* out, bool* optional) 
 }  // namespace
 
 NetServer::NetServer(asio::io_context& io, Server& server)
-    : io_(io), server_(server), cron_(io), signals_(io) {
+    : io_(io), server_(server), cron_(io), shutdown_grace_(io), signals_(io) {
   server_.set_hooks(this);
 }
 
@@ -51,8 +54,8 @@ std::string NetServer::Listen() {
     if (!ec) acceptor->listen(static_cast<int>(server_.config().tcp_backlog), ec);
     if (ec) {
       if (optional) continue;
-      return "Could not create server TCP listening socket " + text + ":" +
-             std::to_string(port) + ": " + ec.message();
+      return "Could not create server TCP listening socket " + text + ":" + std::to_string(port) +
+             ": " + ec.message();
     }
     // With port 0 every address shares the first ephemeral port chosen.
     if (port == 0) port = acceptor->local_endpoint().port();
@@ -135,7 +138,10 @@ void NetServer::CloseIdleClients() {
   }
 }
 
-void NetServer::Forget(Connection* c) { connections_.erase(c); }
+void NetServer::Forget(Connection* c) {
+  connections_.erase(c);
+  if (stopping_ && connections_.empty()) shutdown_grace_.cancel();
+}
 
 void NetServer::Shutdown(int exit_code) {
   if (stopping_) return;
@@ -151,7 +157,15 @@ void NetServer::Shutdown(int exit_code) {
   std::vector<Connection*> open(connections_.begin(), connections_.end());
   for (Connection* c : open) c->CloseGracefully();
   Log(LogLevel::kWarning, "Ember is now ready to exit, bye bye...");
-  // Pending writes finish, then the loop runs out of work and returns.
+  // Pending writes finish, then the loop runs out of work and returns; a
+  // client that is not reading is cut off when the grace period ends.
+  if (connections_.empty()) return;
+  shutdown_grace_.expires_after(kShutdownGrace);
+  shutdown_grace_.async_wait([this](const std::error_code& ec) {
+    if (ec) return;
+    std::vector<Connection*> stuck(connections_.begin(), connections_.end());
+    for (Connection* c : stuck) c->Kill();
+  });
 }
 
 void NetServer::RequestShutdown(int exit_code) {

@@ -34,6 +34,8 @@ class NetServer : public ServerHooks {
   // io_context.
   void Start(bool handle_signals);
   // Stops accepting, flushes and closes every connection, stops the loop.
+  // Output a client does not read within a short grace period is dropped:
+  // one stuck client must not keep the server from exiting.
   void Shutdown(int exit_code);
   int exit_code() const { return exit_code_; }
 
@@ -55,6 +57,7 @@ class NetServer : public ServerHooks {
   std::vector<std::unique_ptr<asio::ip::tcp::acceptor>> acceptors_;
   std::unordered_set<Connection*> connections_;
   asio::steady_timer cron_;
+  asio::steady_timer shutdown_grace_;
   asio::signal_set signals_;
   uint16_t port_ = 0;
   int exit_code_ = 0;
