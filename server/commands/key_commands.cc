@@ -261,7 +261,8 @@ void PExpireAtCommand(CommandContext& ctx, ArgList args) {
 void TtlGeneric(CommandContext& ctx, ArgList args, bool ms, bool absolute) {
   int64_t ttl = storage::TimeToLive(ctx.db(), args[1], absolute);
   if (ttl < 0) return ctx.reply().Integer(ttl);
-  ctx.reply().Integer(ms ? ttl : (ttl + 500) / 1000);
+  // Seconds rounded to nearest, without overflowing near INT64_MAX.
+  ctx.reply().Integer(ms ? ttl : ttl / 1000 + (ttl % 1000 >= 500 ? 1 : 0));
 }
 void TtlCommand(CommandContext& ctx, ArgList args) { TtlGeneric(ctx, args, false, false); }
 void PTtlCommand(CommandContext& ctx, ArgList args) { TtlGeneric(ctx, args, true, false); }

@@ -259,7 +259,7 @@ TEST_F(Scripted, KeysAndDatabases) {
 // SWAPDB's handler passes its texts to ParseIntArgInRange, which uses them
 // only for out-of-range numbers (server/commands/reply_util.cc).
 // DISABLED until that handler is fixed; enable it with the fix.
-TEST_F(Scripted, DISABLED_SwapDbNamesTheIndexThatIsNotANumber) {
+TEST_F(Scripted, SwapDbNamesTheIndexThatIsNotANumber) {
   Run({
       Exact("SWAPDB a 0"),
       Exact("SWAPDB 0 b"),

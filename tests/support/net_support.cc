@@ -5,6 +5,7 @@
 #include <netinet/tcp.h>
 #include <poll.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -162,6 +163,9 @@ ServerProcess::ServerProcess(std::string binary, std::vector<std::string> args) 
     argv_s.push_back(std::to_string(port_));
     pid_ = fork();
     if (pid_ == 0) {
+      // If the test process dies (an assertion, a sanitizer abort), the
+      // server must not outlive it.
+      prctl(PR_SET_PDEATHSIG, SIGKILL);
       std::vector<char*> argv;
       for (std::string& s : argv_s) argv.push_back(s.data());
       argv.push_back(nullptr);
