@@ -59,7 +59,8 @@ bool ZiplistForEach(const uint8_t* zl, size_t size,
       }
       case 2: {  // 10000000 + 4 bytes big-endian length
         if (!need(5)) return false;
-        size_t len = static_cast<size_t>(zl[pos + 1]) << 24 | static_cast<size_t>(zl[pos + 2]) << 16 |
+        size_t len = static_cast<size_t>(zl[pos + 1]) << 24 |
+                     static_cast<size_t>(zl[pos + 2]) << 16 |
                      static_cast<size_t>(zl[pos + 3]) << 8 | zl[pos + 4];
         if (!need(5 + len)) return false;
         value = {reinterpret_cast<const char*>(zl + pos + 5), len};
@@ -70,11 +71,21 @@ bool ZiplistForEach(const uint8_t* zl, size_t size,
         int64_t v;
         size_t n;
         switch (b) {
-          case 0xC0: n = 2; break;   // int16
-          case 0xD0: n = 4; break;   // int32
-          case 0xE0: n = 8; break;   // int64
-          case 0xF0: n = 3; break;   // int24
-          case 0xFE: n = 1; break;   // int8
+          case 0xC0:
+            n = 2;
+            break;  // int16
+          case 0xD0:
+            n = 4;
+            break;  // int32
+          case 0xE0:
+            n = 8;
+            break;  // int64
+          case 0xF0:
+            n = 3;
+            break;  // int24
+          case 0xFE:
+            n = 1;
+            break;  // int8
           default:
             if (b >= 0xF1 && b <= 0xFD) {
               n = 0;  // 1111xxxx: the value xxxx - 1 (0..12) in the byte
