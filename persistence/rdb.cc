@@ -116,8 +116,8 @@ bool SaveRdbFile(const storage::Keyspace& keyspace, const RdbWriteOptions& optio
   return SyncDirectoryOf(path, error);
 }
 
-bool ReadRdb(const uint8_t* data, size_t size, storage::Keyspace* keyspace, RdbLoadResult* result,
-             std::string* error) {
+bool ReadRdb(const uint8_t* data, size_t size, storage::Keyspace* keyspace,
+             const RdbLoadOptions& options, RdbLoadResult* result, std::string* error) {
   RdbDecoder dec(data, size);
   auto fail = [&](const std::string& why) {
     dec.Fail(why);
@@ -211,7 +211,8 @@ bool ReadRdb(const uint8_t* data, size_t size, storage::Keyspace* keyspace, RdbL
     std::string key;
     if (!dec.String(&key)) return fail("");
     storage::Database& db = keyspace->db(db_index);
-    bool expired = expire_at != -1 && expire_at <= now;
+    bool expired = options.skip_expired && expire_at != -1 && expire_at <= now;
+    if (!expired && options.allow_duplicates) db.Delete(key);
     LoadOutcome outcome;
     if (!ReadValue(dec, type, key, expired ? nullptr : &db, expire_at, &outcome)) return fail("");
     if (outcome == LoadOutcome::kLoaded) {
@@ -256,13 +257,14 @@ bool ReadWholeFile(const std::string& path, std::string* out, bool* exists, std:
   return true;
 }
 
-bool LoadRdbFile(const std::string& path, storage::Keyspace* keyspace, RdbLoadResult* result,
-                 bool* exists, std::string* error) {
+bool LoadRdbFile(const std::string& path, storage::Keyspace* keyspace,
+                 const RdbLoadOptions& options, RdbLoadResult* result, bool* exists,
+                 std::string* error) {
   std::string bytes;
   if (!ReadWholeFile(path, &bytes, exists, error)) return false;
   if (!*exists) return true;
-  return ReadRdb(reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size(), keyspace, result,
-                 error);
+  return ReadRdb(reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size(), keyspace, options,
+                 result, error);
 }
 
 }  // namespace ember::persistence

@@ -38,6 +38,15 @@ bool WriteRdb(const storage::Keyspace& keyspace, const RdbWriteOptions& options,
 bool SaveRdbFile(const storage::Keyspace& keyspace, const RdbWriteOptions& options,
                  const std::string& path, std::string* error);
 
+struct RdbLoadOptions {
+  // A key already present is replaced instead of being an error (DEBUG
+  // RELOAD MERGE).
+  bool allow_duplicates = false;
+  // Keys whose deadline has passed are not loaded (as a master does). An
+  // AOF's RDB preamble loads them all: the AOF that follows decides.
+  bool skip_expired = true;
+};
+
 struct RdbLoadResult {
   uint64_t keys_loaded = 0;
   uint64_t keys_expired = 0;  // skipped: their deadline had passed
@@ -45,15 +54,15 @@ struct RdbLoadResult {
   size_t bytes = 0;  // bytes consumed (an AOF preamble is followed by RESP)
 };
 
-// Reads an RDB stream into `keyspace` (which should be empty). Keys whose
-// deadline has passed (per the keyspace's time) are not loaded. On error,
-// nothing is loaded and `error` names the problem and its offset.
-bool ReadRdb(const uint8_t* data, size_t size, storage::Keyspace* keyspace, RdbLoadResult* result,
-             std::string* error);
+// Reads an RDB stream into `keyspace` (normally empty). On error the
+// keyspace is emptied and `error` names the problem and its offset.
+bool ReadRdb(const uint8_t* data, size_t size, storage::Keyspace* keyspace,
+             const RdbLoadOptions& options, RdbLoadResult* result, std::string* error);
 
 // Reads a file. A missing file is not an error: *exists is set to false.
-bool LoadRdbFile(const std::string& path, storage::Keyspace* keyspace, RdbLoadResult* result,
-                 bool* exists, std::string* error);
+bool LoadRdbFile(const std::string& path, storage::Keyspace* keyspace,
+                 const RdbLoadOptions& options, RdbLoadResult* result, bool* exists,
+                 std::string* error);
 
 // The bytes of a whole file (for loaders that check before changing state).
 bool ReadWholeFile(const std::string& path, std::string* out, bool* exists, std::string* error);

@@ -55,6 +55,7 @@ CommandTable CommandTable::Build() {
   RegisterListCommands(table);
   RegisterConnectionCommands(table);
   RegisterServerCommands(table);
+  RegisterPersistenceCommands(table);
   RegisterTransactionCommands(table);
   RegisterConfigCommands(table);
   return table;

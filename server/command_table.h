@@ -53,6 +53,7 @@ void RegisterKeyCommands(CommandTable& table);
 void RegisterListCommands(CommandTable& table);
 void RegisterConnectionCommands(CommandTable& table);
 void RegisterServerCommands(CommandTable& table);
+void RegisterPersistenceCommands(CommandTable& table);
 void RegisterTransactionCommands(CommandTable& table);
 void RegisterConfigCommands(CommandTable& table);
 

@@ -217,19 +217,18 @@ void MemorySection(Server& server, std::string* out) {
   Field(out, "mem_allocator", "libc");
 }
 
-// No persistence yet: nothing is loading or being saved; the last "save"
-// is the start, as Redis counts it when it starts without a dataset.
 void PersistenceSection(Server& server, std::string* out) {
   const ServerStats& stats = server.stats();
+  const SnapshotManager& snap = server.snapshots();
   Field(out, "loading", 0);
   Field(out, "async_loading", 0);
   Field(out, "rdb_changes_since_last_save", stats.dirty);
-  Field(out, "rdb_bgsave_in_progress", 0);
-  Field(out, "rdb_last_save_time", stats.start_time_ms / 1000);
-  Field(out, "rdb_last_bgsave_status", "ok");
-  Field(out, "rdb_last_bgsave_time_sec", -1);
-  Field(out, "rdb_current_bgsave_time_sec", -1);
-  Field(out, "rdb_saves", 0);
+  Field(out, "rdb_bgsave_in_progress", snap.in_progress() ? 1 : 0);
+  Field(out, "rdb_last_save_time", snap.last_save_time());
+  Field(out, "rdb_last_bgsave_status", snap.last_bgsave_ok() ? "ok" : "err");
+  Field(out, "rdb_last_bgsave_time_sec", snap.last_bgsave_time_sec());
+  Field(out, "rdb_current_bgsave_time_sec", snap.current_bgsave_time_sec());
+  Field(out, "rdb_saves", snap.saves());
   Field(out, "aof_enabled", 0);
   Field(out, "aof_rewrite_in_progress", 0);
   Field(out, "aof_rewrite_scheduled", 0);

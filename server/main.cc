@@ -96,6 +96,11 @@ int main(int argc, char** argv) {
 
   ember::storage::SystemClock clock;
   ember::server::Server server(config, &clock);
+  std::string load_error = server.snapshots().LoadAtStartup();
+  if (!load_error.empty()) {
+    Log(LogLevel::kWarning, "{}", load_error);
+    return 1;
+  }
   asio::io_context io(1);
   ember::server::NetServer net(io, server);
   std::string listen_error = net.Listen();

@@ -158,6 +158,15 @@ void Server::Execute(Client& client, ArgList args) {
     if (client.has_flag(Client::kMulti)) client.set_flag(Client::kDirtyExec);
     return;
   }
+  // A failed background save makes writes fail loudly (and PING, so health
+  // checks notice) until a save succeeds: the data is not safe on disk.
+  if ((cmd->has(kCmdWrite) || cmd->full_name == "ping") && snapshots_.WritesDenied()) {
+    cmd->stats.rejected_calls++;
+    client.reply().Error(errors::kMisconf);
+    CountError(client, errors_before);
+    if (client.has_flag(Client::kMulti)) client.set_flag(Client::kDirtyExec);
+    return;
+  }
   // Inside MULTI every command but the transaction's own is queued, to run
   // atomically at EXEC; a few cannot be part of a transaction at all.
   if (client.has_flag(Client::kMulti) && cmd->has(kCmdNoMulti)) {
@@ -338,6 +347,7 @@ void Server::Cron() {
   keyspace_.RefreshTime();
   if (config_.active_expire_enabled) RunActiveExpire(monotonic_us);
   HandleBlockedTimeouts();
+  snapshots_.Cron();
 
   // Resize and rehash: a millisecond of incremental rehashing per database
   // that needs it, so growing tables finish without stalling any command.
@@ -352,6 +362,22 @@ void Server::Cron() {
     stats_.ops_sample_time_ms = now;
     stats_.ops_sample_count = stats_.total_commands_processed;
   }
+}
+
+std::string Server::PrepareShutdown(bool save, bool nosave, bool force) {
+  snapshots_.KillChild();
+  if (nosave || (!save && config_.save.empty())) return "";
+  Log(LogLevel::kNotice, "Saving the final RDB snapshot before exiting.");
+  std::string error = snapshots_.Save();
+  if (!error.empty()) {
+    Log(LogLevel::kWarning, "Error trying to save the DB, can't exit.");
+    if (force) {
+      Log(LogLevel::kWarning, "Exiting anyway because of the FORCE option.");
+      return "";
+    }
+    return error;
+  }
+  return "";
 }
 
 void Server::ApplyCollectionLimits() {

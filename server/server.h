@@ -22,6 +22,7 @@
 #include "server/command.h"
 #include "server/command_table.h"
 #include "server/config.h"
+#include "server/snapshot.h"
 #include "storage/clock.h"
 #include "storage/expire.h"
 #include "storage/keyspace.h"
@@ -174,8 +175,15 @@ class Server : public storage::KeyspaceListener {
   const CommandTable& commands() const { return commands_; }
   CommandTable& commands() { return commands_; }
   ServerStats& stats() { return stats_; }
+  SnapshotManager& snapshots() { return snapshots_; }
   ServerHooks* hooks() const { return hooks_; }
   void set_hooks(ServerHooks* hooks) { hooks_ = hooks; }
+
+  // Before exiting (SHUTDOWN, SIGTERM): stops a background save and saves
+  // if asked to (`save`), or if save points are configured and `nosave` is
+  // not given. "" or why the save failed (the server then stays up unless
+  // `force`).
+  std::string PrepareShutdown(bool save, bool nosave, bool force);
 
   // Applies the side effects of a changed parameter (log level, working
   // directory, listening address...). Returns "" or an error text.
@@ -203,6 +211,7 @@ class Server : public storage::KeyspaceListener {
   ServerHooks* hooks_ = nullptr;
   WatchRegistry watches_;
   BlockingRegistry blocking_;
+  SnapshotManager snapshots_{*this};
   bool in_exec_ = false;
   bool serving_blocked_ = false;
 };

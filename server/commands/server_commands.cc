@@ -8,7 +8,8 @@
 #include <string>
 #include <thread>
 
-#include "persistence/rdb_codec.h"
+#include "persistence/rdb.h"
+#include "persistence/rdb_values.h"
 #include "protocol/errors.h"
 #include "server/command_table.h"
 #include "server/commands/reply_util.h"
@@ -54,6 +55,11 @@ void FlushAllCommand(CommandContext& ctx, ArgList args) {
     ctx.server().BeforeDatabaseReplaced(i, nullptr);
   }
   ctx.keyspace().FlushAll();
+  // The snapshot on disk would bring the keys back at the next start: with
+  // save points configured, Redis saves the empty dataset at once.
+  ctx.server().snapshots().KillChild();
+  if (!ctx.config().save.empty()) ctx.server().snapshots().Save();
+  ctx.MarkDirty();
   ctx.reply().Ok();
 }
 
@@ -95,24 +101,9 @@ void InfoCommand(CommandContext& ctx, ArgList args) {
 
 // serializedlength: the bytes the value takes in an RDB file, computed by
 // encoding it as a save would (integer encodings, LZF when rdbcompression
-// allows it). Only strings can be serialised so far; other types report 0
-// until their RDB encodings exist.
+// allows it).
 size_t SerializedLength(const storage::Entry* e, bool compress) {
-  if (e->type() != storage::ObjType::kString) return 0;
-  persistence::StringSink sink;
-  persistence::RdbEncoder encoder(&sink, compress);
-  switch (e->kind()) {
-    case storage::ValueKind::kInt:
-      encoder.String(storage::Int64ToString(e->int_value()));
-      break;
-    case storage::ValueKind::kInline:
-      encoder.String(e->inline_value());
-      break;
-    case storage::ValueKind::kExternal:
-      encoder.String(static_cast<const storage::RawString*>(e->external())->view());
-      break;
-  }
-  return sink.str().size();
+  return persistence::SerializeValue(e, compress).size();
 }
 
 // DEBUG OBJECT key: Redis's one-line description of a value. Ember never
@@ -146,6 +137,18 @@ void DebugHelp(CommandContext& ctx) {
   ReplyHelp(
       ctx.reply(), "DEBUG",
       {"OBJECT <key>", "    Show low level info about `key` and associated value.",
+       "RELOAD [option ...]",
+       "    Save the RDB on disk and reload it back to memory. Valid <option> values:",
+       "    * MERGE: conflicting keys will be loaded from RDB.",
+       "    * NOFLUSH: the existing database will not be removed before load, but",
+       "      conflicting keys will generate an exception and kill the server.",
+       "    * NOSAVE: the database will be loaded from an existing RDB file.",
+       "    Examples:", "    * DEBUG RELOAD: verify that the server is able to persist, flush and reload",
+       "      the database.",
+       "    * DEBUG RELOAD NOSAVE: replace the current database with the contents of an",
+       "      existing RDB file.",
+       "    * DEBUG RELOAD NOSAVE NOFLUSH MERGE: add the contents of an existing RDB",
+       "      file to the database.",
        "SET-ACTIVE-EXPIRE <0|1>",
        "    Setting it to 0 disables expiring keys in background when they are not",
        "    accessed (otherwise the Redis behavior). Setting it to 1 reenables back the",
@@ -156,6 +159,40 @@ void DebugHelp(CommandContext& ctx) {
 // subcommands and their arity, as in Redis (so COMMAND lists no
 // subcommands for it). Allowed by enable-debug-command: "yes", "local"
 // (loopback clients only), "no" (the default).
+// DEBUG RELOAD [MERGE] [NOFLUSH] [NOSAVE]: save, empty the dataset, load
+// the file back. Tests use it to check that everything survives a restart.
+void DebugReload(CommandContext& ctx, ArgList args) {
+  bool merge = false, flush = true, save = true;
+  for (size_t i = 2; i < args.size(); ++i) {
+    if (EqualsIgnoreCase(args[i], "merge")) {
+      merge = true;
+    } else if (EqualsIgnoreCase(args[i], "noflush")) {
+      flush = false;
+    } else if (EqualsIgnoreCase(args[i], "nosave")) {
+      save = false;
+    } else {
+      return ctx.reply().Error(
+          "ERR DEBUG RELOAD only supports the MERGE, NOFLUSH and NOSAVE options.");
+    }
+  }
+  SnapshotManager& snapshots = ctx.server().snapshots();
+  if (save && !snapshots.Save().empty()) return ctx.reply().Error("ERR");
+  if (flush) ctx.keyspace().FlushAll();
+  persistence::RdbLoadOptions options;
+  options.allow_duplicates = merge;
+  persistence::RdbLoadResult result;
+  bool exists;
+  std::string error;
+  if (!persistence::LoadRdbFile(snapshots.Path(), &ctx.keyspace(), options, &result, &exists,
+                                &error) ||
+      !exists) {
+    Log(LogLevel::kWarning, "DEBUG RELOAD failed: {}", exists ? error : "no RDB file");
+    return ctx.reply().Error("ERR Error trying to load the RDB dump, check server logs.");
+  }
+  Log(LogLevel::kWarning, "DB reloaded by DEBUG RELOAD");
+  ctx.reply().Ok();
+}
+
 void DebugCommand(CommandContext& ctx, ArgList args) {
   if (!ProtectedActionAllowed(ctx.config().enable_debug_command, ctx.client().addr)) {
     return ctx.reply().Error(errors::kDebugNotAllowed);
@@ -172,6 +209,8 @@ void DebugCommand(CommandContext& ctx, ArgList args) {
     ctx.reply().Ok();
   } else if (argc == 3 && EqualsIgnoreCase(sub, "object")) {
     DebugObject(ctx, args[2]);
+  } else if (EqualsIgnoreCase(sub, "reload")) {
+    DebugReload(ctx, args);
   } else {
     ctx.reply().Error(errors::UnknownSubcommandOrArity(sub, "debug"));
   }
@@ -185,10 +224,9 @@ void DebugCommand(CommandContext& ctx, ArgList args) {
 // owes other clients, closes every connection and exits with status 0.
 // NOW (do not wait for lagging replicas) changes nothing here: Ember has no
 // replicas to wait for, so no shutdown is ever "in progress" for ABORT to
-// cancel either. Saving: Ember has no persistence yet. A save the
-// configuration implies (save points are set) is skipped with a warning in
-// the log; an explicit SAVE cannot be honoured, so it fails like a failed
-// save in Redis, unless FORCE says to exit anyway.
+// cancel either. With save points configured (or SAVE) the dataset is saved
+// first; if that fails the server stays up and the command fails, unless
+// FORCE says to exit anyway.
 void ShutdownCommand(CommandContext& ctx, ArgList args) {
   bool nosave = false, save = false, now = false, force = false, abort = false;
   for (size_t i = 1; i < args.size(); ++i) {
@@ -211,15 +249,10 @@ void ShutdownCommand(CommandContext& ctx, ArgList args) {
     return ctx.reply().Error(errors::kSyntax);
   }
   if (abort) return ctx.reply().Error(errors::kNoShutdownInProgress);
-  if (save && !force) {
-    Log(LogLevel::kWarning, "Error trying to save the DB: Ember has no persistence yet.");
+  if (!ctx.server().PrepareShutdown(save, nosave, force).empty()) {
     Log(LogLevel::kWarning,
-        "Errors trying to shut down the server. Check the logs for more "
-        "information.");
+        "Errors trying to shut down the server. Check the logs for more information.");
     return ctx.reply().Error(errors::kShutdownFailed);
-  }
-  if (save || (!nosave && !ctx.config().save.empty())) {
-    Log(LogLevel::kWarning, "Not saving the DB before exiting: Ember has no persistence yet.");
   }
   (void)now;
   // Nothing more from this client: later commands it pipelined must not run.

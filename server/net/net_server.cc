@@ -79,13 +79,27 @@ void NetServer::Start(bool handle_signals) {
   if (handle_signals) {
     signals_.add(SIGINT);
     signals_.add(SIGTERM);
-    signals_.async_wait([this](const std::error_code& ec, int signal) {
-      if (ec) return;
-      Log(LogLevel::kWarning, "Received {} scheduling shutdown...",
-          signal == SIGINT ? "SIGINT" : "SIGTERM");
-      Shutdown(0);
-    });
+    WaitForSignal();
   }
+}
+
+void NetServer::WaitForSignal() {
+  signals_.async_wait([this](const std::error_code& ec, int signal) {
+    if (ec) return;
+    Log(LogLevel::kWarning, "Received {} scheduling shutdown...",
+        signal == SIGINT ? "SIGINT" : "SIGTERM");
+    // As SHUTDOWN without options: save first if save points are set. If
+    // that fails the server stays up, so that no data is silently lost.
+    if (!server_.PrepareShutdown(false, false, false).empty()) {
+      Log(LogLevel::kWarning,
+          "{} received but errors trying to shut down the server, check the logs for more "
+          "information",
+          signal == SIGINT ? "SIGINT" : "SIGTERM");
+      WaitForSignal();
+      return;
+    }
+    Shutdown(0);
+  });
 }
 
 asio::awaitable<void> NetServer::AcceptLoop(asio::ip::tcp::acceptor& acceptor) {

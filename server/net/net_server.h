@@ -50,6 +50,7 @@ class NetServer : public ServerHooks {
  private:
   asio::awaitable<void> AcceptLoop(asio::ip::tcp::acceptor& acceptor);
   void ScheduleCron();
+  void WaitForSignal();
   void CloseIdleClients();
 
   asio::io_context& io_;

@@ -32,7 +32,7 @@ class RdbTest : public ::testing::Test {
 
   bool Load(const std::string& bytes, std::string* error) {
     RdbLoadResult result;
-    return ReadRdb(reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size(), &target_, &result,
+    return ReadRdb(reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size(), &target_, {}, &result,
                    error);
   }
 

@@ -276,6 +276,8 @@ TEST(Shutdown, AnExplicitSaveThatCannotHappenKeepsTheServerUp) {
   CommandHarness h;
   FakeHooks hooks;
   h.server().set_hooks(&hooks);
+  // A snapshot that cannot be written: its directory does not exist.
+  h.server().config().dbfilename = "no-such-directory/dump.rdb";
   EXPECT_THAT(h.Run({"SHUTDOWN", "SAVE"}), IsError("ERR Errors trying to SHUTDOWN. Check logs."));
   EXPECT_EQ(hooks.shutdowns, 0);
   EXPECT_THAT(h.Run({"PING"}), IsSimple("PONG"));
