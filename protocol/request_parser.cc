@@ -28,6 +28,37 @@ bool IsSpace(char c) {
   return c == ' ' || c == '\n' || c == '\r' || c == '\t' || c == '\v' || c == '\f';
 }
 
+// The fast path for the number on a header line ("*3\r\n", "$16\r\n"): a
+// short canonical non-negative number starting at s[start] and ending at a
+// CR. Sets *value and *cr (the CR's index). Anything else (no CR yet, a sign,
+// a leading zero, a stray byte) returns false, and the caller's general path
+// decides between waiting for more and a protocol error, so both paths
+// accept exactly what ParseInt64 accepts.
+bool ScanShortNumber(std::string_view s, size_t start, int64_t* value, size_t* cr) {
+  constexpr size_t kMaxDigits = 18;  // cannot overflow int64
+  size_t end = std::min(s.size(), start + kMaxDigits + 1);
+  if (start >= end) return false;
+  if (s[start] == '0') {
+    if (start + 1 >= end || s[start + 1] != '\r') return false;
+    *value = 0;
+    *cr = start + 1;
+    return true;
+  }
+  int64_t v = 0;
+  for (size_t i = start; i < end; ++i) {
+    char c = s[i];
+    if (c == '\r') {
+      if (i == start) return false;
+      *value = v;
+      *cr = i;
+      return true;
+    }
+    if (c < '0' || c > '9') return false;
+    v = v * 10 + (c - '0');
+  }
+  return false;
+}
+
 }  // namespace
 
 bool ParseInt64(std::string_view s, int64_t* out) {
@@ -185,18 +216,22 @@ RequestParser::Result RequestParser::ParseInline(std::string_view in,
 RequestParser::Result RequestParser::ParseMultibulk(std::string_view in,
                                                     const RequestLimits& limits) {
   if (args_remaining_ < 0) {
-    const char* cr = static_cast<const char*>(std::memchr(in.data(), '\r', in.size()));
-    if (cr == nullptr) {
-      if (in.size() > limits.max_inline_len) {
-        return Fail(std::string(errors::kProtoPrefix) +
-                    std::string(errors::kProtoTooBigMbulkCount));
-      }
-      return Result::kNeedMore;
-    }
-    size_t line_end = cr - in.data();
-    if (line_end + 1 >= in.size()) return Result::kNeedMore;  // the '\n' has not arrived
     int64_t count;
-    if (!ParseInt64(in.substr(1, line_end - 1), &count) || count > INT_MAX) {
+    size_t line_end;
+    const bool fast = ScanShortNumber(in, 1, &count, &line_end);
+    if (!fast) {
+      const char* cr = static_cast<const char*>(std::memchr(in.data(), '\r', in.size()));
+      if (cr == nullptr) {
+        if (in.size() > limits.max_inline_len) {
+          return Fail(std::string(errors::kProtoPrefix) +
+                      std::string(errors::kProtoTooBigMbulkCount));
+        }
+        return Result::kNeedMore;
+      }
+      line_end = cr - in.data();
+    }
+    if (line_end + 1 >= in.size()) return Result::kNeedMore;  // the '\n' has not arrived
+    if ((!fast && !ParseInt64(in.substr(1, line_end - 1), &count)) || count > INT_MAX) {
       return Fail(std::string(errors::kProtoPrefix) +
                   std::string(errors::kProtoInvalidMultibulk));
     }
@@ -219,19 +254,23 @@ RequestParser::Result RequestParser::ParseMultibulk(std::string_view in,
   while (args_remaining_ > 0) {
     if (bulk_len_ < 0) {
       std::string_view rest = in.substr(pos_);
-      const char* cr = static_cast<const char*>(std::memchr(rest.data(), '\r', rest.size()));
-      if (cr == nullptr) {
-        if (rest.size() > limits.max_inline_len) {
-          return Fail(std::string(errors::kProtoPrefix) +
-                      std::string(errors::kProtoTooBigBulkCount));
+      int64_t len;
+      size_t line_end;
+      const bool fast = ScanShortNumber(rest, 1, &len, &line_end);
+      if (!fast) {
+        const char* cr = static_cast<const char*>(std::memchr(rest.data(), '\r', rest.size()));
+        if (cr == nullptr) {
+          if (rest.size() > limits.max_inline_len) {
+            return Fail(std::string(errors::kProtoPrefix) +
+                        std::string(errors::kProtoTooBigBulkCount));
+          }
+          return Result::kNeedMore;
         }
-        return Result::kNeedMore;
+        line_end = cr - rest.data();
       }
-      size_t line_end = cr - rest.data();
       if (line_end + 1 >= rest.size()) return Result::kNeedMore;
       if (rest[0] != '$') return Fail(errors::ProtoExpectedDollar(rest[0]));
-      int64_t len;
-      if (!ParseInt64(rest.substr(1, line_end - 1), &len) || len < 0 ||
+      if ((!fast && !ParseInt64(rest.substr(1, line_end - 1), &len)) || len < 0 ||
           len > limits.max_bulk_len) {
         return Fail(std::string(errors::kProtoPrefix) + std::string(errors::kProtoInvalidBulk));
       }

@@ -8,14 +8,29 @@ namespace ember::server {
 
 namespace {
 
-// Lower-cases `name` into `buf`; false if too long to be any command.
-bool LowerName(std::string_view name, char* buf, size_t cap, std::string_view* out) {
+// Lower-cases `name` into `buf` (ASCII only, like Redis's command lookup)
+// and returns its FNV-1a hash; false if too long to be any command.
+bool LowerName(std::string_view name, char* buf, size_t cap, std::string_view* out,
+               uint64_t* hash) {
   if (name.size() > cap) return false;
+  uint64_t h = 0xcbf29ce484222325ULL;
   for (size_t i = 0; i < name.size(); ++i) {
-    buf[i] = static_cast<char>(std::tolower(static_cast<unsigned char>(name[i])));
+    unsigned char c = static_cast<unsigned char>(name[i]);
+    if (c >= 'A' && c <= 'Z') c += 'a' - 'A';
+    buf[i] = static_cast<char>(c);
+    h = (h ^ c) * 0x100000001b3ULL;
   }
   *out = std::string_view(buf, name.size());
+  *hash = h;
   return true;
+}
+
+uint64_t NameHash(std::string_view lower) {
+  char buf[64];
+  std::string_view unused;
+  uint64_t h = 0;
+  LowerName(lower, buf, sizeof(buf), &unused, &h);
+  return h;
 }
 
 [[noreturn]] void BadSpec(const CommandSpec& spec, const char* why) {
@@ -72,23 +87,49 @@ void CommandTable::Add(CommandSpec spec) {
     sub.full_name = cmd->full_name + "|" + std::string(sub.name);
     Check(sub);
   }
-  if (!by_name_.emplace(cmd->full_name, cmd).second) BadSpec(*cmd, "registered twice");
+  if (cmd->full_name.size() > 64) BadSpec(*cmd, "name longer than 64 characters");
+  if (FindSlot(cmd->full_name, NameHash(cmd->full_name)) != nullptr) {
+    BadSpec(*cmd, "registered twice");
+  }
   commands_.push_back(std::move(owned));
+  if (commands_.size() * 2 > slots_.size()) {
+    slots_.assign(slots_.empty() ? 64 : slots_.size() * 2, nullptr);
+    for (auto& c : commands_) InsertSlot(c.get());
+  } else {
+    InsertSlot(cmd);
+  }
+}
+
+void CommandTable::InsertSlot(CommandSpec* cmd) {
+  size_t mask = slots_.size() - 1;
+  size_t i = NameHash(cmd->full_name) & mask;
+  while (slots_[i] != nullptr) i = (i + 1) & mask;
+  slots_[i] = cmd;
+}
+
+const CommandSpec* CommandTable::FindSlot(std::string_view lower, uint64_t hash) const {
+  if (slots_.empty()) return nullptr;
+  size_t mask = slots_.size() - 1;
+  for (size_t i = hash & mask;; i = (i + 1) & mask) {
+    const CommandSpec* cmd = slots_[i];
+    if (cmd == nullptr || cmd->full_name == lower) return cmd;
+  }
 }
 
 const CommandSpec* CommandTable::Find(std::string_view name) const {
   char buf[64];
   std::string_view lower;
-  if (!LowerName(name, buf, sizeof(buf), &lower)) return nullptr;
-  auto it = by_name_.find(lower);
-  return it == by_name_.end() ? nullptr : it->second;
+  uint64_t hash;
+  if (!LowerName(name, buf, sizeof(buf), &lower, &hash)) return nullptr;
+  return FindSlot(lower, hash);
 }
 
 const CommandSpec* CommandTable::FindSubcommand(const CommandSpec& container,
                                                 std::string_view name) {
   char buf[64];
   std::string_view lower;
-  if (!LowerName(name, buf, sizeof(buf), &lower)) return nullptr;
+  uint64_t hash;
+  if (!LowerName(name, buf, sizeof(buf), &lower, &hash)) return nullptr;
   for (const CommandSpec& sub : container.subcommands) {
     if (sub.name == lower) return &sub;
   }

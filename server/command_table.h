@@ -2,10 +2,10 @@
 // (commands/*_commands.cc each end with a Register...Commands function).
 #pragma once
 
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <vector>
 
 #include "server/command.h"
@@ -34,17 +34,15 @@ class CommandTable {
   void ResetStats();
 
  private:
-  struct Hash {
-    using is_transparent = void;
-    size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
-  };
-  struct Equal {
-    using is_transparent = void;
-    bool operator()(std::string_view a, std::string_view b) const { return a == b; }
-  };
+  // Find runs for every command a client sends, so the names live in a small
+  // open-addressing table (power-of-two size, at most half full) hashed
+  // while the name is lower-cased: one pass over the name, no allocation,
+  // no library calls.
+  void InsertSlot(CommandSpec* cmd);
+  const CommandSpec* FindSlot(std::string_view lower, uint64_t hash) const;
 
   std::vector<std::unique_ptr<CommandSpec>> commands_;
-  std::unordered_map<std::string, CommandSpec*, Hash, Equal> by_name_;
+  std::vector<CommandSpec*> slots_;
 };
 
 // Family registration functions (one per file in commands/).

@@ -195,7 +195,9 @@ class Server : public storage::KeyspaceListener {
   // Looks up argv's command (and subcommand); on failure writes the error
   // and returns nullptr.
   const CommandSpec* Resolve(Client& client, ArgList args);
-  void Call(Client& client, const CommandSpec& cmd, ArgList args);
+  // Runs a resolved command and accounts for it. `start_us` is a clock()
+  // reading taken just before, or -1 to read it here.
+  void Call(Client& client, const CommandSpec& cmd, ArgList args, int64_t start_us = -1);
   void CountError(Client& client, uint64_t errors_before);
   void ServeReadyKeys();
   void ServeKey(int db, const std::string& key);

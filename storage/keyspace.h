@@ -61,8 +61,11 @@ class Keyspace {
 
   const Clock& clock() const { return *clock_; }
   // Reads the clock; everything until the next refresh sees this time.
-  void RefreshTime() {
-    now_ms_ = clock_->NowMs();
+  void RefreshTime() { SetTime(clock_->NowMs()); }
+  // The same with a time the caller has just read from clock(), so that one
+  // clock read can serve more than one purpose.
+  void SetTime(int64_t now_ms) {
+    now_ms_ = now_ms;
     lru_clock_ = static_cast<uint32_t>(now_ms_ / 1000) & Entry::kLruMax;
   }
   int64_t now_ms() const { return now_ms_; }
