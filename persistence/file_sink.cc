@@ -19,6 +19,9 @@ FileSink::~FileSink() {
 }
 
 bool FileSink::Open(const std::string& path, bool append) {
+  error_.clear();
+  buffer_.clear();
+  written_ = 0;
   int flags = O_WRONLY | O_CREAT | O_CLOEXEC | (append ? O_APPEND : O_TRUNC);
   fd_ = open(path.c_str(), flags, 0644);
   if (fd_ < 0) {

@@ -126,6 +126,10 @@ std::vector<ConfigParam> BuildParams() {
       String("appendfilename", &Config::appendfilename, ConfigParam::kImmutable),
       String("appenddirname", &Config::appenddirname, ConfigParam::kImmutable),
       Bool("stop-writes-on-bgsave-error", &Config::stop_writes_on_bgsave_error),
+      Bool("aof-use-rdb-preamble", &Config::aof_use_rdb_preamble),
+      Bool("aof-load-truncated", &Config::aof_load_truncated),
+      Int("auto-aof-rewrite-percentage", &Config::auto_aof_rewrite_percentage, 0, kIntMax),
+      Memory("auto-aof-rewrite-min-size", &Config::auto_aof_rewrite_min_size, 0, kLongMax),
       Bool("rdbcompression", &Config::rdbcompression),
       Bool("rdbchecksum", &Config::rdbchecksum, ConfigParam::kImmutable),
   };

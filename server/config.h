@@ -87,6 +87,10 @@ struct Config {
   std::string appendfilename = "appendonly.aof";
   std::string appenddirname = "appendonlydir";
   bool stop_writes_on_bgsave_error = true;
+  bool aof_use_rdb_preamble = true;
+  bool aof_load_truncated = true;
+  int64_t auto_aof_rewrite_percentage = 100;
+  int64_t auto_aof_rewrite_min_size = 64LL * 1024 * 1024;
   bool rdbcompression = true;
   bool rdbchecksum = true;
 

@@ -96,7 +96,10 @@ int main(int argc, char** argv) {
 
   ember::storage::SystemClock clock;
   ember::server::Server server(config, &clock);
-  std::string load_error = server.snapshots().LoadAtStartup();
+  // The AOF, when enabled, is the more complete record: it wins over the
+  // RDB file.
+  std::string load_error = config.appendonly ? server.aof().LoadAtStartup()
+                                             : server.snapshots().LoadAtStartup();
   if (!load_error.empty()) {
     Log(LogLevel::kWarning, "{}", load_error);
     return 1;

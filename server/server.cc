@@ -60,6 +60,11 @@ void CommandContext::KeyModified(std::string_view key) {
 
 bool CommandContext::in_exec() const { return server_.in_exec(); }
 
+void CommandContext::Propagate(std::vector<std::string> argv) {
+  propagate_set_ = true;
+  propagate_.push_back(std::move(argv));
+}
+
 void CommandContext::Block(const std::vector<std::string_view>& keys, int64_t timeout_ms,
                            ArgList args, ServeFn serve, TimeoutReply timeout_reply) {
   BlockState& state = client_.block_state();
@@ -163,9 +168,12 @@ void Server::Execute(Client& client, ArgList args) {
   }
   // A failed background save makes writes fail loudly (and PING, so health
   // checks notice) until a save succeeds: the data is not safe on disk.
-  if ((cmd->has(kCmdWrite) || cmd->full_name == "ping") && snapshots_.WritesDenied()) {
+  if ((cmd->has(kCmdWrite) || cmd->full_name == "ping") &&
+      (snapshots_.WritesDenied() || aof_.WritesDenied())) {
     cmd->stats.rejected_calls++;
-    client.reply().Error(errors::kMisconf);
+    client.reply().Error(snapshots_.WritesDenied()
+                             ? std::string(errors::kMisconf)
+                             : "MISCONF Errors writing to the AOF file: " + aof_.last_write_error());
     CountError(client, errors_before);
     if (client.has_flag(Client::kMulti)) client.set_flag(Client::kDirtyExec);
     return;
@@ -192,10 +200,33 @@ void Server::Execute(Client& client, ArgList args) {
   if (blocking_.has_ready_keys() && !serving_blocked_) ServeReadyKeys();
 }
 
+void Server::Propagate(int db, ArgList argv) {
+  if (in_exec_) {
+    exec_propagation_.emplace_back(db, std::vector<std::string>(argv.begin(), argv.end()));
+  } else {
+    aof_.Feed(db, argv);
+  }
+}
+
+void Server::PropagateCommand(const CommandContext& ctx, int db, ArgList args,
+                              uint64_t dirty_before) {
+  if (ctx.propagate_set()) {
+    for (const std::vector<std::string>& cmd : ctx.propagated()) {
+      std::vector<std::string_view> views(cmd.begin(), cmd.end());
+      Propagate(db, views);
+    }
+  } else if (stats_.dirty != dirty_before) {
+    Propagate(db, args);
+  }
+}
+
 void Server::Call(Client& client, const CommandSpec& cmd, ArgList args, int64_t start_us) {
   if (start_us < 0) start_us = clock_->NowUs();
   CommandContext ctx(*this, client, cmd);
+  int db = client.db_index();
+  uint64_t dirty_before = stats_.dirty;
   cmd.handler(ctx, args);
+  PropagateCommand(ctx, db, args, dirty_before);
   // The server's clock is wall time: a step backwards must not make a
   // duration negative.
   int64_t elapsed_us = clock_->NowUs() - start_us;
@@ -229,6 +260,19 @@ void Server::ExecQueued(Client& client) {
   in_exec_ = false;
   client.clear_flag(Client::kDirtyCas);
   client.clear_flag(Client::kDirtyExec);
+  // What the transaction changed is logged as one transaction too.
+  if (!exec_propagation_.empty()) {
+    std::vector<std::pair<int, std::vector<std::string>>> done;
+    done.swap(exec_propagation_);
+    std::string_view multi[] = {"MULTI"};
+    aof_.Feed(done.front().first, multi);
+    for (const auto& [db, argv] : done) {
+      std::vector<std::string_view> views(argv.begin(), argv.end());
+      aof_.Feed(db, views);
+    }
+    std::string_view exec[] = {"EXEC"};
+    aof_.Feed(done.back().first, exec);
+  }
 }
 
 void Server::DiscardTransaction(Client& client) {
@@ -253,8 +297,11 @@ void Server::BeforeDatabaseReplaced(int db, const storage::Database* replaced_wi
 }
 
 void Server::OnKeyExpired(int db, std::string_view key) {
-  // The key is about to be deleted: to a WATCH it is now absent.
+  // The key is about to be deleted: to a WATCH it is now absent; to the
+  // AOF, the expiry is a DEL (a replay must not depend on the clock).
   watches_.Touch(db, key, /*exists_now=*/false);
+  std::string_view del[] = {"DEL", key};
+  Propagate(db, del);
 }
 
 void Server::OnKeyCreated(int db, std::string_view key, storage::ObjType type) {
@@ -288,7 +335,9 @@ void Server::ServeKey(int db, const std::string& key) {
     c->set_db_index(state.db);
     keyspace_.RefreshTime();
     CommandContext ctx(*this, *c, *state.command);
+    uint64_t dirty_before = stats_.dirty;
     bool served = state.serve(ctx, args, key);
+    if (served) PropagateCommand(ctx, state.db, args, dirty_before);
     c->set_db_index(saved_db);
     if (!served) return;  // the key cannot serve anyone (e.g. wrong type)
     blocking_.Unblock(c);
@@ -352,6 +401,7 @@ void Server::Cron() {
   if (config_.active_expire_enabled) RunActiveExpire(monotonic_us);
   HandleBlockedTimeouts();
   snapshots_.Cron();
+  aof_.Cron();
 
   // Resize and rehash: a millisecond of incremental rehashing per database
   // that needs it, so growing tables finish without stalling any command.
@@ -370,6 +420,7 @@ void Server::Cron() {
 
 std::string Server::PrepareShutdown(bool save, bool nosave, bool force) {
   snapshots_.KillChild();
+  aof_.Shutdown();
   if (nosave || (!save && config_.save.empty())) return "";
   Log(LogLevel::kNotice, "Saving the final RDB snapshot before exiting.");
   std::string error = snapshots_.Save();
@@ -405,6 +456,13 @@ std::string Server::ApplyConfigChange(const ConfigParam& param) {
     LogLevel level;
     ParseLogLevel(config_.loglevel, &level);
     SetLogLevel(level);
+  } else if (name == "appendonly") {
+    if (config_.appendonly) {
+      std::string err = aof_.Enable();
+      if (!err.empty()) return err;
+    } else {
+      aof_.Disable();
+    }
   } else if (name == "dir") {
     if (chdir(config_.dir.c_str()) != 0) return std::strerror(errno);
   } else if (name == "port" || name == "bind") {

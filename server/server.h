@@ -22,6 +22,7 @@
 #include "server/command.h"
 #include "server/command_table.h"
 #include "server/config.h"
+#include "server/aof.h"
 #include "server/snapshot.h"
 #include "storage/clock.h"
 #include "storage/expire.h"
@@ -101,10 +102,22 @@ class CommandContext {
   void Block(const std::vector<std::string_view>& keys, int64_t timeout_ms, ArgList args,
              ServeFn serve, TimeoutReply timeout_reply);
 
+  // What goes to the AOF for this command. By default, a command that
+  // changed something is logged as it was sent; a handler calls Propagate
+  // (once per command to log) when it must be logged differently: with an
+  // absolute deadline, as what it actually did, or not at all (an empty
+  // call list: call PropagateNothing).
+  void Propagate(std::vector<std::string> argv);
+  void PropagateNothing() { propagate_set_ = true; }
+  bool propagate_set() const { return propagate_set_; }
+  const std::vector<std::vector<std::string>>& propagated() const { return propagate_; }
+
  private:
   Server& server_;
   Client& client_;
   const CommandSpec& command_;
+  std::vector<std::vector<std::string>> propagate_;
+  bool propagate_set_ = false;
 };
 
 class Server : public storage::KeyspaceListener {
@@ -176,6 +189,12 @@ class Server : public storage::KeyspaceListener {
   CommandTable& commands() { return commands_; }
   ServerStats& stats() { return stats_; }
   SnapshotManager& snapshots() { return snapshots_; }
+  AofManager& aof() { return aof_; }
+  // Logs a command that ran in database `db` (to the AOF; inside EXEC,
+  // held until the transaction ends to be wrapped in MULTI/EXEC).
+  void Propagate(int db, ArgList argv);
+  // Before replies go out: what they confirm must be in the AOF first.
+  void BeforeReplies() { aof_.Flush(); }
   ServerHooks* hooks() const { return hooks_; }
   void set_hooks(ServerHooks* hooks) { hooks_ = hooks; }
 
@@ -200,6 +219,8 @@ class Server : public storage::KeyspaceListener {
   void Call(Client& client, const CommandSpec& cmd, ArgList args, int64_t start_us = -1);
   void CountError(Client& client, uint64_t errors_before);
   void ServeReadyKeys();
+  // Logs what a finished command (or served blocked command) changed.
+  void PropagateCommand(const CommandContext& ctx, int db, ArgList args, uint64_t dirty_before);
   void ServeKey(int db, const std::string& key);
 
   Config config_;
@@ -214,6 +235,8 @@ class Server : public storage::KeyspaceListener {
   WatchRegistry watches_;
   BlockingRegistry blocking_;
   SnapshotManager snapshots_{*this};
+  AofManager aof_{*this};
+  std::vector<std::pair<int, std::vector<std::string>>> exec_propagation_;
   bool in_exec_ = false;
   bool serving_blocked_ = false;
 };

@@ -22,7 +22,7 @@ KeyRef Database::Locate(std::string_view key) {
 int64_t Database::now_ms() const { return keyspace_->now_ms(); }
 
 bool Database::IsExpired(const Entry* e) const {
-  return e->has_expire() && e->expire_at() <= keyspace_->now_ms();
+  return e->has_expire() && e->expire_at() <= keyspace_->now_ms() && !keyspace_->expiry_paused();
 }
 
 void Database::DeleteExpired(const KeyRef& ref) {

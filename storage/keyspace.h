@@ -69,6 +69,10 @@ class Keyspace {
     lru_clock_ = static_cast<uint32_t>(now_ms_ / 1000) & Entry::kLruMax;
   }
   int64_t now_ms() const { return now_ms_; }
+  // While a dataset is being loaded, nothing expires: the AOF being
+  // replayed decides what happens to each key, in order.
+  void set_expiry_paused(bool paused) { expiry_paused_ = paused; }
+  bool expiry_paused() const { return expiry_paused_; }
   uint32_t lru_clock() const { return lru_clock_; }
 
   CollectionLimits& limits() { return limits_; }
@@ -89,6 +93,7 @@ class Keyspace {
   const Clock* clock_;
   int64_t now_ms_ = 0;
   uint32_t lru_clock_ = 0;
+  bool expiry_paused_ = false;
   std::vector<std::unique_ptr<Database>> dbs_;
   KeyspaceStats stats_;
   CollectionLimits limits_;

@@ -13,6 +13,7 @@
 #include "server/commands/reply_util.h"
 #include "storage/glob.h"
 #include "storage/key_ops.h"
+#include "storage/numbers.h"
 #include "storage/object.h"
 
 namespace ember::server {
@@ -244,9 +245,18 @@ void ExpireGeneric(CommandContext& ctx, ArgList args, bool seconds, bool relativ
     case storage::ExpireOutcome::kNoKey:
     case storage::ExpireOutcome::kSkipped:
       return ctx.reply().Integer(0);
-    case storage::ExpireOutcome::kSet:
+    case storage::ExpireOutcome::kSet: {
+      ctx.KeyModified(args[1]);
+      // Logged as PEXPIREAT with the absolute deadline, options kept.
+      std::vector<std::string> argv(args.begin(), args.end());
+      argv[0] = "PEXPIREAT";
+      argv[2] = storage::Int64ToString(when);
+      ctx.Propagate(std::move(argv));
+      return ctx.reply().Integer(1);
+    }
     case storage::ExpireOutcome::kDeleted:
       ctx.KeyModified(args[1]);
+      ctx.Propagate({"DEL", std::string(args[1])});
       return ctx.reply().Integer(1);
   }
 }

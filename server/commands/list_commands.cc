@@ -193,6 +193,9 @@ bool MoveGeneric(CommandContext& ctx, std::string_view src, std::string_view dst
   }
   ctx.KeyModified(src);
   if (src != dst) ctx.KeyModified(dst);
+  // Blocking or not, this is what happened.
+  ctx.Propagate({"LMOVE", std::string(src), std::string(dst), from_head ? "LEFT" : "RIGHT",
+                 to_head ? "LEFT" : "RIGHT"});
   ctx.reply().Bulk(*r);
   return true;
 }
@@ -259,6 +262,8 @@ bool MPopFrom(CommandContext& ctx, std::string_view key, bool head, int64_t coun
     return true;
   }
   ctx.KeyModified(key);
+  ctx.Propagate({head ? "LPOP" : "RPOP", std::string(key), storage::Int64ToString(
+                                                                 static_cast<int64_t>(r->size()))});
   protocol::ReplyWriter& w = ctx.reply();
   w.ArrayHeader(2);
   w.Bulk(key);
@@ -288,6 +293,7 @@ bool BPopFrom(CommandContext& ctx, std::string_view key, bool head) {
     return true;
   }
   ctx.KeyModified(key);
+  ctx.Propagate({head ? "LPOP" : "RPOP", std::string(key)});
   ctx.reply().ArrayHeader(2);
   ctx.reply().Bulk(key);
   ctx.reply().Bulk(r->front());

@@ -45,6 +45,7 @@ void FlushDbCommand(CommandContext& ctx, ArgList args) {
   ctx.MarkDirty(ctx.db().size());
   ctx.server().BeforeDatabaseReplaced(ctx.client().db_index(), nullptr);
   ctx.db().Clear();
+  ctx.Propagate({"FLUSHDB"});  // even an empty database: replicas may differ
   ctx.reply().Ok();
 }
 
@@ -60,6 +61,7 @@ void FlushAllCommand(CommandContext& ctx, ArgList args) {
   ctx.server().snapshots().KillChild();
   if (!ctx.config().save.empty()) ctx.server().snapshots().Save();
   ctx.MarkDirty();
+  ctx.Propagate({"FLUSHALL"});
   ctx.reply().Ok();
 }
 

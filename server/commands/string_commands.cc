@@ -101,7 +101,15 @@ void SetGeneric(CommandContext& ctx, std::string_view key, std::string_view valu
   so.expire_at_ms = deadline;
   auto result = storage::Set(ctx.db(), key, value, so);
   if (!result.ok()) return ReplyError(ctx.reply(), result.status());
-  if (result->applied) ctx.KeyModified(key);
+  if (result->applied) {
+    ctx.KeyModified(key);
+    // A relative expiry is logged as the absolute deadline it became, so a
+    // replay later does not push it back.
+    if (deadline >= 0 && o.expire_kind != 'P') {
+      ctx.Propagate({"SET", std::string(key), std::string(value), "PXAT",
+                     storage::Int64ToString(deadline)});
+    }
+  }
   if (o.get) {
     result->had_old ? ctx.reply().Bulk(result->old_value) : ctx.reply().NullBulk();
   } else if (reply_int) {
@@ -161,6 +169,7 @@ void GetDelCommand(CommandContext& ctx, ArgList args) {
   auto v = storage::GetDel(ctx.db(), args[1]);
   if (v.ok()) {
     ctx.KeyModified(args[1]);
+    ctx.Propagate({"DEL", std::string(args[1])});
     return ctx.reply().Bulk(*v);
   }
   if (v.status() == OpStatus::kNotFound) return ctx.reply().NullBulk();
@@ -179,9 +188,25 @@ void GetExCommand(CommandContext& ctx, ArgList args) {
     if (found == OpStatus::kWrongType) return ReplyError(ctx.reply(), found);
     return ctx.reply().Error(errors::kNotInteger);
   }
+  storage::Entry* before = ctx.db().Peek(args[1]);
+  bool had_ttl = before != nullptr && before->has_expire();
   auto v = storage::GetEx(ctx.db(), args[1], o.expire, o.persist);
   if (v.ok()) {
-    if (o.expire.present || o.persist) ctx.KeyModified(args[1]);
+    // Logged as what it did: PEXPIREAT, PERSIST, or DEL for a deadline
+    // already past; GETEX alone changes nothing and is not logged.
+    std::string key(args[1]);
+    if (o.expire.present) {
+      ctx.KeyModified(args[1]);
+      if (ctx.db().Peek(args[1]) == nullptr) {
+        ctx.Propagate({"DEL", key});
+      } else {
+        ctx.Propagate({"PEXPIREAT", key,
+                       storage::Int64ToString(ctx.db().Peek(args[1])->expire_at())});
+      }
+    } else if (o.persist && had_ttl) {
+      ctx.KeyModified(args[1]);
+      ctx.Propagate({"PERSIST", key});
+    }
     return ctx.reply().Bulk(*v);
   }
   if (v.status() == OpStatus::kNotFound) return ctx.reply().NullBulk();
@@ -253,6 +278,8 @@ void IncrByFloatCommand(CommandContext& ctx, ArgList args) {
   auto v = storage::IncrByFloat(ctx.db(), args[1], args[2]);
   if (!v.ok()) return ReplyError(ctx.reply(), v.status());
   ctx.KeyModified(args[1]);
+  // Float arithmetic may differ elsewhere: log the result, not the sum.
+  ctx.Propagate({"SET", std::string(args[1]), *v, "KEEPTTL"});
   ctx.reply().Bulk(*v);
 }
 

@@ -187,6 +187,9 @@ void Connection::ReserveInput(size_t want) {
 void Connection::Flush() {
   std::string& out = client_.output();
   if (out.empty() || writing_ || closed_) return;
+  // A reply may confirm a write: the AOF gets it first (and, with
+  // appendfsync always, fsyncs it).
+  net_.server().BeforeReplies();
   // Try to write straight away: most replies fit in the socket buffer and
   // need no trip through the event loop.
   std::error_code ec;
@@ -229,6 +232,7 @@ void Connection::OnWriteDone(const std::error_code& ec, size_t n) {
   sending_offset_ = 0;
   if (sending_.capacity() > kIdleOutputCap) std::string().swap(sending_);
   if (!client_.output().empty()) {
+    net_.server().BeforeReplies();
     sending_.swap(client_.output());
     StartAsyncWrite();
     return;
