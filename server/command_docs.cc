@@ -281,6 +281,7 @@ std::string OneofName(const std::vector<DocArg>& args) {
   }
   if (all_conditions) return "condition";
   if (expiry) return "expiration";
+  if (args.size() == 2 && args[0].name == "async" && args[1].name == "sync") return "async";
   bool all_tokens = std::all_of(args.begin(), args.end(),
                                 [](const DocArg& a) { return a.type == ArgType::kPureToken; });
   return all_tokens || args.size() == 2 ? JoinNames(args) : "option";

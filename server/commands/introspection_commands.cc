@@ -156,6 +156,7 @@ constexpr KeyAccess kKeyAccessTable[] = {
     {"mset", kKeyOW | kKeyUpdate},
     {"msetnx", kKeyOW | kKeyInsert},
     {"getdel", kKeyRW | kKeyAccess | kKeyDelete},
+    {"getex", kKeyRW | kKeyAccess | kKeyUpdate, 0, "RW and UPDATE because it changes the TTL"},
     {"append", kKeyRW | kKeyInsert},
     {"setrange", kRwUpdate},
 };

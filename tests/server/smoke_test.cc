@@ -32,8 +32,7 @@ TEST(Dispatcher, WrongArityNamesTheCommandInLowerCase) {
 
 TEST(Dispatcher, UnknownSubcommandSuggestsHelp) {
   CommandHarness h;
-  EXPECT_THAT(h.Run({"object", "foo"}),
-              IsError("ERR unknown subcommand 'foo'. Try OBJECT HELP."));
+  EXPECT_THAT(h.Run({"object", "foo"}), IsError("ERR unknown subcommand 'foo'. Try OBJECT HELP."));
 }
 
 }  // namespace
