@@ -93,7 +93,8 @@ struct CommandDoc {
   std::string_view complexity;
   // The argument syntax as a usage line, e.g.
   // "key value [NX | XX] [GET] [EX seconds | PX milliseconds | KEEPTTL]".
-  // Parsed into COMMAND DOCS's argument tree at start-up (command_docs.h).
+  // Parsed into COMMAND DOCS's argument tree once, when first asked for
+  // (command_docs.h).
   std::string_view syntax;
 };
 

@@ -263,10 +263,7 @@ TEST(UsageLine, MalformedLinesAreRejectedWithAReason) {
         "key [value ...]", "Key", "key [[value]]", "key [key ...] [key ...]", "[NX ...]"}) {
     ParsedSyntax p = ParseSyntax("t", bad);
     EXPECT_FALSE(p.ok) << "'" << bad << "' should not parse";
-    EXPECT_FALSE(p.ok && p.error.empty());
-    if (!p.ok) {
-      EXPECT_FALSE(p.error.empty()) << bad;
-    }
+    EXPECT_FALSE(p.error.empty()) << "no reason given for '" << bad << "'";
   }
   EXPECT_TRUE(ParseSyntax("t", "").ok);
 }
