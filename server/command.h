@@ -46,6 +46,7 @@ enum CommandFlag : uint32_t {
   // Not queued by MULTI but run at once: EXEC, DISCARD, MULTI, WATCH, QUIT,
   // RESET (Redis checks for these by name; here the table says it).
   kCmdRunsInMulti = 1 << 17,
+  kCmdSkipSlowlog = 1 << 18,  // not logged in the slow log itself (EXEC: its commands are)
 };
 
 // Redis's ACL categories, reported by COMMAND INFO and used by COMMAND LIST

@@ -22,13 +22,22 @@ struct TypeOverride {
 };
 constexpr TypeOverride kTypeOverrides[] = {
     {"incrbyfloat", "increment", ArgType::kDouble},
+    // Blocking commands take fractional timeouts, in seconds.
+    {"blpop", "timeout", ArgType::kDouble},
+    {"brpop", "timeout", ArgType::kDouble},
+    {"blmove", "timeout", ArgType::kDouble},
+    {"brpoplpush", "timeout", ArgType::kDouble},
+    {"blmpop", "timeout", ArgType::kDouble},
+    {"bzpopmin", "timeout", ArgType::kDouble},
+    {"bzpopmax", "timeout", ArgType::kDouble},
+    {"bzmpop", "timeout", ArgType::kDouble},
 };
 
 constexpr std::string_view kIntegerNames[] = {
-    "count",  "seconds",   "milliseconds", "index",       "index1",   "index2",
-    "offset", "start",     "end",          "stop",        "db",       "destination-db",
-    "cursor", "increment", "decrement",    "client-id",   "protover", "numkeys",
-    "maxage", "timeout",   "port",         "numreplicas",
+    "count",       "seconds",   "milliseconds", "index",   "index1",         "index2",  "offset",
+    "start",       "end",       "stop",         "db",      "destination-db", "cursor",  "increment",
+    "decrement",   "client-id", "protover",     "numkeys", "maxage",         "timeout", "port",
+    "numreplicas", "rank",      "num-matches",  "len",
 };
 constexpr std::string_view kDoubleNames[] = {"score",  "longitude", "latitude",
                                              "radius", "width",     "height"};

@@ -28,6 +28,7 @@
 #include "server/command_table.h"
 #include "server/commands/reply_util.h"
 #include "storage/glob.h"
+#include "storage/numbers.h"
 
 namespace ember::server {
 
@@ -43,6 +44,10 @@ struct FlagName {
   std::string_view name;
 };
 
+// Not a flag of the rows: computed for commands whose keys cannot be found
+// from fixed positions (LMPOP numkeys key [key ...]).
+constexpr uint32_t kMovableKeys = 1u << 31;
+
 // may_replicate and sentinel are internal: Redis 7.0 hides them too.
 constexpr FlagName kCommandFlagNames[] = {
     {kCmdWrite, "write"},
@@ -55,10 +60,12 @@ constexpr FlagName kCommandFlagNames[] = {
     {kCmdLoading, "loading"},
     {kCmdStale, "stale"},
     {kCmdSkipMonitor, "skip_monitor"},
+    {kCmdSkipSlowlog, "skip_slowlog"},
     {kCmdFast, "fast"},
     {kCmdNoAuth, "no_auth"},
     {kCmdNoMandatoryKeys, "no_mandatory_keys"},
     {kCmdNoMulti, "no_multi"},
+    {kMovableKeys, "movablekeys"},
     {kCmdAllowBusy, "allow_busy"},
 };
 
@@ -159,13 +166,45 @@ constexpr KeyAccess kKeyAccessTable[] = {
     {"getex", kKeyRW | kKeyAccess | kKeyUpdate, 0, "RW and UPDATE because it changes the TTL"},
     {"append", kKeyRW | kKeyInsert},
     {"setrange", kRwUpdate},
+    {"lpush", kKeyRW | kKeyInsert},
+    {"rpush", kKeyRW | kKeyInsert},
+    {"lpushx", kKeyRW | kKeyInsert},
+    {"rpushx", kKeyRW | kKeyInsert},
+    {"linsert", kKeyRW | kKeyInsert},
+    {"lpop", kKeyRW | kKeyAccess | kKeyDelete},
+    {"rpop", kKeyRW | kKeyAccess | kKeyDelete},
+    {"blpop", kKeyRW | kKeyAccess | kKeyDelete},
+    {"brpop", kKeyRW | kKeyAccess | kKeyDelete},
+    {"lmpop", kKeyRW | kKeyAccess | kKeyDelete},
+    {"blmpop", kKeyRW | kKeyAccess | kKeyDelete},
+    {"lmove", kKeyRW | kKeyAccess | kKeyDelete, kKeyRW | kKeyInsert},
+    {"blmove", kKeyRW | kKeyAccess | kKeyDelete, kKeyRW | kKeyInsert},
+    {"rpoplpush", kKeyRW | kKeyAccess | kKeyDelete, kKeyRW | kKeyInsert},
+    {"brpoplpush", kKeyRW | kKeyAccess | kKeyDelete, kKeyRW | kKeyInsert},
+    {"llen", kRoOnly},
+    {"lset", kRwUpdate},
+    {"lrem", kKeyRW | kKeyDelete},
+    {"ltrim", kKeyRW | kKeyDelete},
+    {"watch", kRoOnly},
+};
+
+// Commands whose keys are counted by an argument ("numkeys key [key ...]"):
+// their rows have no fixed key positions, so their one key spec is here.
+// The count is at argument `index`, the keys follow it.
+struct KeyNum {
+  std::string_view command;
+  int index;
+};
+constexpr KeyNum kKeyNumTable[] = {
+    {"lmpop", 1},
+    {"blmpop", 2},
 };
 
 // Tips for clients (mostly for cluster routing: which shards to send a
 // command to and how to merge the replies), as Redis 7.0 gives them.
 struct Tips {
   std::string_view command;
-  std::array<std::string_view, 2> tips;
+  std::array<std::string_view, 3> tips;
 };
 constexpr std::string_view kAllShards = "request_policy:all_shards";
 constexpr std::string_view kMultiShard = "request_policy:multi_shard";
@@ -194,6 +233,8 @@ constexpr Tips kTipsTable[] = {
     {"flushdb", {kAllShards, kAllSucceeded}},
     {"flushall", {kAllShards, kAllSucceeded}},
     {"time", {kNondet}},
+    {"info", {kNondet, kAllShards, "response_policy:special"}},
+    {"config|set", {"request_policy:all_nodes", kAllSucceeded}},
     {"mget", {kMultiShard}},
     {"mset", {kMultiShard, kAllSucceeded}},
     {"msetnx", {kMultiShard, "response_policy:agg_min"}},
@@ -208,10 +249,16 @@ constexpr Tips kTipsTable[] = {
 struct KeySpecInfo {
   uint32_t flags = 0;
   std::string_view notes;
-  int index = 0;    // begin_search: the first key's argument index
-  int lastkey = 0;  // find_keys range: >= 0 relative to index, < 0 from the end
+  int index = 0;        // begin_search: where the search starts
+  bool keynum = false;  // find_keys: a counted run rather than a range
+  // Range: the last key, >= 0 relative to index, < 0 from the end.
+  int lastkey = 0;
   int keystep = 1;
   int limit = 0;
+  // Keynum: the count is at index + keynumidx, the first key at
+  // index + firstkey.
+  int keynumidx = 0;
+  int firstkey = 1;
 };
 
 // The key specs of a command, from its legacy {first, last, step}: one
@@ -221,8 +268,11 @@ struct KeySpecInfo {
 std::vector<KeySpecInfo> KeySpecsOf(const CommandSpec& cmd) {
   std::vector<KeySpecInfo> specs;
   const KeySpec& k = cmd.keys;
-  if (k.first <= 0) return specs;
-  if (k.last > 0 && k.last > k.first) {
+  if (k.first <= 0) {
+    for (const KeyNum& n : kKeyNumTable) {
+      if (n.command == cmd.full_name) specs.push_back({.index = n.index, .keynum = true});
+    }
+  } else if (k.last > 0 && k.last > k.first) {
     for (int i = k.first; i <= k.last; i += k.step) specs.push_back({.index = i});
   } else {
     specs.push_back(
@@ -260,17 +310,47 @@ struct KeyRef {
   uint32_t flags;
 };
 
+uint32_t InfoFlags(const CommandSpec& cmd, const std::vector<KeySpecInfo>& specs) {
+  bool movable =
+      std::any_of(specs.begin(), specs.end(), [](const KeySpecInfo& s) { return s.keynum; });
+  return cmd.flags | (movable ? kMovableKeys : 0);
+}
+
+// SET's key flags depend on its arguments (variable_flags): with GET it
+// reads the old value, without it overwrites.
+uint32_t VariableKeyFlags(const CommandSpec& cmd, ArgList args, uint32_t flags) {
+  if (cmd.full_name != "set") return flags;
+  for (size_t i = 3; i < args.size(); ++i) {
+    if (EqualsIgnoreCase(args[i], "get")) return kKeyRW | kKeyAccess | kKeyUpdate;
+  }
+  return kKeyOW | kKeyUpdate;
+}
+
 // The keys of a full command line (args[0] is the command), found with its
 // key specs as Redis's getKeysUsingKeySpecs does. False if a spec points
-// outside the arguments.
+// outside the arguments or a key count is not a count.
 bool FindKeys(const CommandSpec& cmd, ArgList args, std::vector<KeyRef>* keys) {
   int argc = static_cast<int>(args.size());
   for (const KeySpecInfo& spec : KeySpecsOf(cmd)) {
     int first = spec.index;
-    int last = spec.lastkey >= 0 ? first + spec.lastkey : argc + spec.lastkey;
+    int last;
+    if (spec.keynum) {
+      int64_t numkeys;
+      if (first + spec.keynumidx >= argc ||
+          !storage::StringToInt64(args[first + spec.keynumidx], &numkeys) || numkeys < 0 ||
+          numkeys > argc) {
+        return false;
+      }
+      first += spec.firstkey;
+      last = first + static_cast<int>(numkeys) - 1;
+    } else {
+      last = spec.lastkey >= 0 ? first + spec.lastkey : argc + spec.lastkey;
+    }
     if (first >= argc || last >= argc || last < first) return false;
+    uint32_t flags =
+        (spec.flags & kKeyVariableFlags) ? VariableKeyFlags(cmd, args, spec.flags) : spec.flags;
     for (int i = first; i <= last; i += spec.keystep) {
-      keys->push_back({static_cast<size_t>(i), spec.flags});
+      keys->push_back({static_cast<size_t>(i), flags});
     }
   }
   return true;
@@ -334,24 +414,34 @@ void WriteKeySpec(ReplyWriter& r, const KeySpecInfo& spec) {
   r.Bulk("find_keys");
   r.MapHeader(2);
   r.Bulk("type");
-  r.Bulk("range");
+  r.Bulk(spec.keynum ? "keynum" : "range");
   r.Bulk("spec");
   r.MapHeader(3);
-  r.Bulk("lastkey");
-  r.Integer(spec.lastkey);
+  if (spec.keynum) {
+    r.Bulk("keynumidx");
+    r.Integer(spec.keynumidx);
+    r.Bulk("firstkey");
+    r.Integer(spec.firstkey);
+  } else {
+    r.Bulk("lastkey");
+    r.Integer(spec.lastkey);
+  }
   r.Bulk("keystep");
   r.Integer(spec.keystep);
-  r.Bulk("limit");
-  r.Integer(spec.limit);
+  if (!spec.keynum) {
+    r.Bulk("limit");
+    r.Integer(spec.limit);
+  }
 }
 
 // One COMMAND INFO entry: a 10-element array, or nil for an unknown name.
 void WriteInfo(ReplyWriter& r, const CommandSpec* cmd) {
   if (cmd == nullptr) return r.NullBulk();
+  std::vector<KeySpecInfo> specs = KeySpecsOf(*cmd);
   r.ArrayHeader(10);
   r.Bulk(cmd->full_name);
   r.Integer(cmd->arity);
-  WriteFlagSet(r, cmd->flags, kCommandFlagNames);
+  WriteFlagSet(r, InfoFlags(*cmd, specs), kCommandFlagNames);
   r.Integer(cmd->keys.first);
   r.Integer(cmd->keys.last);
   r.Integer(cmd->keys.step);
@@ -359,7 +449,6 @@ void WriteInfo(ReplyWriter& r, const CommandSpec* cmd) {
   std::vector<std::string_view> tips = TipsOf(*cmd);
   r.SetHeader(static_cast<int64_t>(tips.size()));
   for (std::string_view tip : tips) r.Bulk(tip);
-  std::vector<KeySpecInfo> specs = KeySpecsOf(*cmd);
   r.SetHeader(static_cast<int64_t>(specs.size()));
   for (const KeySpecInfo& spec : specs) WriteKeySpec(r, spec);
   if (!cmd->is_container()) return r.SetHeader(0);
@@ -534,7 +623,7 @@ void GetKeysGeneric(CommandContext& ctx, ArgList args, bool with_flags) {
   ArgList line = args.subspan(2);
   const CommandSpec* cmd = FindForArgs(Table(ctx), line);
   if (cmd == nullptr) return ctx.reply().Error(errors::kGetKeysInvalidCommand);
-  if (cmd->keys.first <= 0) return ctx.reply().Error(errors::kGetKeysNoKeys);
+  if (KeySpecsOf(*cmd).empty()) return ctx.reply().Error(errors::kGetKeysNoKeys);
   int argc = static_cast<int>(line.size());
   if ((cmd->arity > 0 && cmd->arity != argc) || argc < -cmd->arity) {
     return ctx.reply().Error(errors::kGetKeysWrongArity);
@@ -615,7 +704,7 @@ void RegisterIntrospectionCommands(CommandTable& t) {
               {},
               CommandGetKeysCommand,
               {"Extract keys given a full Redis command", "2.8.13", "server",
-               "O(N) where N is the number of arguments to the command", "command arg [arg ...]"}},
+               "O(N) where N is the number of arguments to the command", ""}},
              {"getkeysandflags",
               -4,
               kIntro,
@@ -623,7 +712,7 @@ void RegisterIntrospectionCommands(CommandTable& t) {
               {},
               CommandGetKeysAndFlagsCommand,
               {"Extract keys and access flags given a full Redis command", "7.0.0", "server",
-               "O(N) where N is the number of arguments to the command", "command arg [arg ...]"}},
+               "O(N) where N is the number of arguments to the command", ""}},
              {"help",
               2,
               kIntro,

@@ -290,6 +290,11 @@ TEST(CommandTableDocs, EveryUsageLineParses) {
   }
 }
 
+// Commands whose arguments Redis 7.0 leaves undocumented (its COMMAND DOCS
+// has none for them), and Ember with it.
+const std::set<std::string> kUndocumentedArguments = {"debug", "command|getkeys",
+                                                      "command|getkeysandflags"};
+
 // Arity N counts the command name (and the subcommand's): a usage line of
 // a fixed-arity command takes exactly N-1 arguments, one of arity -N at
 // least N-1.
@@ -297,6 +302,10 @@ TEST(CommandTableDocs, UsageLinesAgreeWithArity) {
   server::CommandTable table = server::CommandTable::Build();
   for (const server::CommandSpec* cmd : AllCommands(table)) {
     if (cmd->is_container()) continue;
+    if (kUndocumentedArguments.count(cmd->full_name)) {
+      EXPECT_EQ(cmd->doc.syntax, "") << cmd->full_name;
+      continue;
+    }
     server::ArgCountRange r = server::CountArgs(server::DocArgsFor(*cmd).args);
     int names = cmd->parent != nullptr ? 2 : 1;
     int required = (cmd->arity > 0 ? cmd->arity : -cmd->arity) - names;
@@ -396,8 +405,6 @@ const std::map<std::string, std::string> kKnownDifferences = {
     {"client|kill",
      "Redis 7.0 nests the filters as oneof(ip:port, oneof(multiple)) with [ ] around each; "
      "Ember says the same as 'ip:port | <filter> [filter ...]', and adds MAXAGE (7.2)"},
-    {"command|getkeys", "Redis 7.0 documents no arguments; Ember documents them"},
-    {"command|getkeysandflags", "Redis 7.0 documents no arguments; Ember documents them"},
 };
 
 TEST(CommandDocsVsRedis, EveryCommandMatchesRedis70) {

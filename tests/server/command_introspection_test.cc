@@ -190,6 +190,46 @@ TEST(CommandGetKeys, AndFlagsPairsEachKeyWithWhatTheCommandDoesToIt) {
   EXPECT_EQ(h.Run({"COMMAND", "GETKEYSANDFLAGS", "rename", "a", "b"}), want);
 }
 
+// SET's key spec is variable_flags: what it does to the key depends on GET.
+TEST(CommandGetKeys, SetReadsTheKeyOnlyWithGet) {
+  CommandHarness h;
+  EXPECT_EQ(h.Run({"COMMAND", "GETKEYSANDFLAGS", "set", "k", "v"}),
+            Arr({Arr({B("k"), Strings({"OW", "update"})})}));
+  EXPECT_EQ(h.Run({"COMMAND", "GETKEYSANDFLAGS", "set", "k", "v", "EX", "10", "get"}),
+            Arr({Arr({B("k"), Strings({"RW", "access", "update"})})}));
+}
+
+// LMPOP numkeys key [key ...]: the keys cannot be found from fixed
+// positions. Its key spec counts them ("keynum"), and COMMAND INFO flags the
+// command movablekeys, with no legacy key positions.
+TEST(CommandInfo, CountedKeysAreAKeynumSpecAndMovable) {
+  CommandHarness h;
+  Value info = h.Run({"COMMAND", "INFO", "lmpop"}).elements().at(0);
+  EXPECT_EQ(info.elements().at(2), Strings({"write", "movablekeys"}));
+  EXPECT_EQ(info.elements().at(3), I(0));
+  EXPECT_EQ(info.elements().at(4), I(0));
+  EXPECT_EQ(info.elements().at(5), I(0));
+  Value spec =
+      Arr({B("flags"), Strings({"RW", "access", "delete"}), B("begin_search"),
+           Arr({B("type"), B("index"), B("spec"), Arr({B("index"), I(1)})}), B("find_keys"),
+           Arr({B("type"), B("keynum"), B("spec"),
+                Arr({B("keynumidx"), I(0), B("firstkey"), I(1), B("keystep"), I(1)})})});
+  EXPECT_EQ(info.elements().at(8), Arr({spec}));
+}
+
+TEST(CommandGetKeys, CountedKeysAreFoundByTheirCount) {
+  CommandHarness h;
+  EXPECT_THAT(h.Run({"COMMAND", "GETKEYS", "lmpop", "2", "a", "b", "LEFT"}),
+              IsBulkArray(std::vector<std::string>{"a", "b"}));
+  EXPECT_THAT(h.Run({"COMMAND", "GETKEYS", "blmpop", "0", "2", "a", "b", "LEFT"}),
+              IsBulkArray(std::vector<std::string>{"a", "b"}));
+  for (const char* bad_count : {"0", "x", "-1", "5"}) {
+    EXPECT_THAT(h.Run({"COMMAND", "GETKEYS", "lmpop", bad_count, "a", "LEFT"}),
+                IsError("ERR Invalid arguments specified for command"))
+        << bad_count;
+  }
+}
+
 TEST(CommandList, NamesEveryCommandAndSubcommand) {
   CommandHarness h;
   Value all = h.Run({"COMMAND", "LIST"});
