@@ -25,8 +25,9 @@
 // Types come from argument names, as in Redis's own docs: "key", "newkey",
 // "source", "destination" are keys; "pattern" a pattern; "count",
 // "seconds", "offset", "db"... integers; "unix-time-*" unix times; anything
-// else a string. A few names mean a double in one command only
-// (INCRBYFLOAT's increment); a small table in command_docs.cc says so.
+// else a string. A few names mean a double in some commands only
+// (INCRBYFLOAT's increment, the timeout of blocking commands); a small table
+// in command_docs.cc says so.
 //
 // What the usage line cannot say is not reported: the per-argument "since"
 // and the command's "history" that Redis keeps in its JSON files.

@@ -11,11 +11,15 @@
 // route commands in a cluster, and redis-cli builds its help and hints from
 // COMMAND DOCS when it starts.
 //
-// Everything here is read from the rows of the command table. Two things
-// the rows do not carry are kept in small tables below: the key-spec flags
-// of commands whose keys are not simply "read" (readonly commands: RO +
-// access) or "read and updated" (write commands: RW + access + update), and
-// the tips. Both are copied from Redis 7.0 for the commands Ember has.
+// Everything here is read from the rows of the command table. What the
+// rows do not carry is kept in small tables below, copied from Redis 7.0
+// for the commands Ember has: the key-spec flags of commands whose keys are
+// not simply "read" (readonly commands: RO + access) or "read and updated"
+// (write commands: RW + access + update), where the keys of commands that
+// count them (LMPOP numkeys key [key ...]) are, and the tips. A command
+// missing from them gets the default flags and no tips; the comparison
+// with a real Redis in tests/server/command_introspection_test.cc says
+// when that is wrong.
 #include <algorithm>
 #include <array>
 #include <span>
