@@ -47,6 +47,7 @@ enum CommandFlag : uint32_t {
   // RESET (Redis checks for these by name; here the table says it).
   kCmdRunsInMulti = 1 << 17,
   kCmdSkipSlowlog = 1 << 18,  // not logged in the slow log itself (EXEC: its commands are)
+  kCmdNoAsyncLoading = 1 << 19,  // refused while loading asynchronously (SAVE, BGSAVE)
 };
 
 // Redis's ACL categories, reported by COMMAND INFO and used by COMMAND LIST
