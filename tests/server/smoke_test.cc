@@ -32,7 +32,8 @@ TEST(Dispatcher, WrongArityNamesTheCommandInLowerCase) {
 
 TEST(Dispatcher, UnknownSubcommandSuggestsHelp) {
   CommandHarness h;
-  EXPECT_THAT(h.Run({"object", "foo"}), IsError("ERR unknown subcommand 'foo'. Try OBJECT HELP."));
+  EXPECT_THAT(h.Run({"object", "foo"}),
+              IsError("ERR unknown subcommand 'foo'. Try OBJECT HELP."));
 }
 
 }  // namespace
