@@ -54,6 +54,14 @@ inline constexpr std::string_view kLfuSelected =
     "ERR An LFU maxmemory policy is selected, idle time not tracked. Please note that when "
     "switching between policies at runtime LRU and LFU data will take some time to adjust.";
 
+// COMMAND GETKEYS.
+inline constexpr std::string_view kGetKeysInvalidCommand = "ERR Invalid command specified";
+inline constexpr std::string_view kGetKeysNoKeys = "ERR The command has no key arguments";
+inline constexpr std::string_view kGetKeysWrongArity =
+    "ERR Invalid number of arguments specified for command";
+inline constexpr std::string_view kGetKeysInvalidArguments =
+    "ERR Invalid arguments specified for command";
+
 // Connection and server state.
 inline constexpr std::string_view kNoProto = "NOPROTO unsupported protocol version";
 inline constexpr std::string_view kNoAuth = "NOAUTH Authentication required.";

@@ -46,6 +46,8 @@ enum CommandFlag : uint32_t {
   // Not queued by MULTI but run at once: EXEC, DISCARD, MULTI, WATCH, QUIT,
   // RESET (Redis checks for these by name; here the table says it).
   kCmdRunsInMulti = 1 << 17,
+  kCmdSkipSlowlog = 1 << 18,  // not logged in the slow log itself (EXEC: its commands are)
+  kCmdNoAsyncLoading = 1 << 19,  // refused while loading asynchronously (SAVE, BGSAVE)
 };
 
 // Redis's ACL categories, reported by COMMAND INFO and used by COMMAND LIST
@@ -93,7 +95,8 @@ struct CommandDoc {
   std::string_view complexity;
   // The argument syntax as a usage line, e.g.
   // "key value [NX | XX] [GET] [EX seconds | PX milliseconds | KEEPTTL]".
-  // Parsed into COMMAND DOCS's argument tree at start-up (command_docs.h).
+  // Parsed into COMMAND DOCS's argument tree once, when first asked for
+  // (command_docs.h).
   std::string_view syntax;
 };
 

@@ -44,7 +44,11 @@ void Check(const CommandSpec& spec) {
   }
   if (spec.arity == 0) BadSpec(spec, "arity must not be 0");
   if (spec.is_container()) {
-    if (spec.handler != nullptr) BadSpec(spec, "a container has no handler of its own");
+    // A container may run on its own when called with no subcommand
+    // (COMMAND); its arity must then allow that.
+    if (spec.handler != nullptr && spec.arity != -1) {
+      BadSpec(spec, "a container with a handler of its own must have arity -1");
+    }
   } else if (spec.handler == nullptr) {
     BadSpec(spec, "missing handler");
   }
@@ -73,6 +77,7 @@ CommandTable CommandTable::Build() {
   RegisterPersistenceCommands(table);
   RegisterTransactionCommands(table);
   RegisterConfigCommands(table);
+  RegisterIntrospectionCommands(table);
   return table;
 }
 

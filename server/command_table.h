@@ -54,5 +54,6 @@ void RegisterServerCommands(CommandTable& table);
 void RegisterPersistenceCommands(CommandTable& table);
 void RegisterTransactionCommands(CommandTable& table);
 void RegisterConfigCommands(CommandTable& table);
+void RegisterIntrospectionCommands(CommandTable& table);
 
 }  // namespace ember::server

@@ -123,7 +123,9 @@ const CommandSpec* Server::Resolve(Client& client, ArgList args) {
   }
   if (cmd->is_container()) {
     if (args.size() == 1) {
-      // Redis checks the container's own arity (-2) first.
+      // Alone, a container runs itself if it can (COMMAND); otherwise its
+      // arity (-2) fails first, as in Redis.
+      if (cmd->handler != nullptr) return cmd;
       cmd->stats.rejected_calls++;
       client.reply().Error(errors::WrongArity(cmd->full_name));
       return nullptr;

@@ -367,31 +367,33 @@ void ClientHelpCommand(CommandContext& ctx, ArgList) {
 }
 
 constexpr uint32_t kConn = kAclConnection;
+// QUIT, AUTH, HELLO and RESET: allowed before authentication, while loading
+// and while a script is busy.
+constexpr uint32_t kConnHandshake =
+    kCmdNoscript | kCmdLoading | kCmdStale | kCmdFast | kCmdNoAuth | kCmdAllowBusy;
 
 }  // namespace
 
 void RegisterConnectionCommands(CommandTable& t) {
-  t.Add({"ping", -1, kCmdFast | kCmdPubsub, kConn | kAclFast, {}, PingCommand,
+  t.Add({"ping", -1, kCmdFast, kConn | kAclFast, {}, PingCommand,
          {"Ping the server", "1.0.0", "connection", "O(1)", "[message]"}});
-  t.Add({"echo", 2, kCmdFast, kConn | kAclFast, {}, EchoCommand,
+  t.Add({"echo", 2, kCmdLoading | kCmdStale | kCmdFast, kConn | kAclFast, {}, EchoCommand,
          {"Echo the given string", "1.0.0", "connection", "O(1)", "message"}});
-  t.Add({"quit", -1, kCmdNoAuth | kCmdFast | kCmdLoading | kCmdStale | kCmdAllowBusy |
-                         kCmdRunsInMulti,
+  t.Add({"quit", -1, kConnHandshake | kCmdRunsInMulti,
          kConn | kAclFast, {}, QuitCommand,
          {"Close the connection", "1.0.0", "connection", "O(1)", ""}});
   t.Add({"select", 2, kCmdLoading | kCmdStale | kCmdFast, kConn | kAclFast, {}, SelectCommand,
          {"Change the selected database for the current connection", "1.0.0", "connection",
           "O(1)", "index"}});
-  t.Add({"auth", -2, kCmdNoAuth | kCmdLoading | kCmdStale | kCmdFast | kCmdAllowBusy,
+  t.Add({"auth", -2, kConnHandshake,
          kConn | kAclFast, {}, AuthCommand,
          {"Authenticate to the server", "1.0.0", "connection",
           "O(N) where N is the number of passwords defined for the user", "[username] password"}});
-  t.Add({"hello", -1, kCmdNoAuth | kCmdLoading | kCmdStale | kCmdFast | kCmdAllowBusy,
+  t.Add({"hello", -1, kConnHandshake,
          kConn | kAclFast, {}, HelloCommand,
          {"Handshake with Redis", "6.0.0", "connection", "O(1)",
           "[protover [AUTH username password] [SETNAME clientname]]"}});
-  t.Add({"reset", 1, kCmdNoAuth | kCmdLoading | kCmdStale | kCmdFast | kCmdAllowBusy |
-                          kCmdRunsInMulti,
+  t.Add({"reset", 1, kConnHandshake | kCmdRunsInMulti,
          kConn | kAclFast, {}, ResetCommand,
          {"Reset the connection", "6.2.0", "connection", "O(1)", ""}});
   t.Add({"client", -2, 0, kAclSlow, {}, nullptr,
@@ -416,14 +418,16 @@ void RegisterConnectionCommands(CommandTable& t) {
               kConn | kAclAdmin | kAclSlow | kAclDangerous, {}, ClientKillCommand,
               {"Kill the connection of a client", "2.4.0", "connection",
                "O(N) where N is the number of client connections",
-               "ip:port | [ID client-id] [TYPE NORMAL | MASTER | SLAVE | REPLICA | PUBSUB] "
-               "[USER username] [ADDR ip:port] [LADDR ip:port] [SKIPME YES | NO] "
-               "[MAXAGE maxage]"}},
+               "ip:port | <ID client-id | TYPE <NORMAL | MASTER | SLAVE | REPLICA | PUBSUB> | "
+               "USER username | ADDR ip:port | LADDR ip:port | SKIPME <YES | NO> | "
+               "MAXAGE maxage> [ID client-id | TYPE <NORMAL | MASTER | SLAVE | REPLICA | "
+               "PUBSUB> | USER username | ADDR ip:port | LADDR ip:port | SKIPME <YES | NO> | "
+               "MAXAGE maxage ...]"}},
              {"list", -2, kCmdAdmin | kCmdNoscript | kCmdLoading | kCmdStale,
               kConn | kAclAdmin | kAclSlow | kAclDangerous, {}, ClientListCommand,
               {"Get the list of client connections", "2.4.0", "connection",
                "O(N) where N is the number of client connections",
-               "[TYPE NORMAL | MASTER | REPLICA | PUBSUB] [ID client-id [client-id ...]]"}},
+               "[TYPE <NORMAL | MASTER | REPLICA | PUBSUB>] [ID client-id [client-id ...]]"}},
              {"unblock", -3, kCmdAdmin | kCmdNoscript | kCmdLoading | kCmdStale,
               kConn | kAclAdmin | kAclSlow | kAclDangerous, {}, ClientUnblockCommand,
               {"Unblock a client blocked in a blocking command from a different connection",

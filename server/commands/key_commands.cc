@@ -346,12 +346,19 @@ constexpr KeySpec kObjectKey{2, 2, 1};
 void RegisterKeyCommands(CommandTable& t) {
   t.Add({"del", -2, kCmdWrite, kAclKeyspace | kAclWrite | kAclSlow, kAllKeys, DelCommand,
          {"Delete a key", "1.0.0", "generic",
-          "O(N) where N is the number of keys that will be removed.", "key [key ...]"}});
+          "O(N) where N is the number of keys that will be removed. When a key to remove holds a "
+          "value other than a string, the individual complexity for this key is O(M) where M is "
+          "the number of elements in the list, set, sorted set or hash. Removing a single key "
+          "that holds a string value is O(1).",
+          "key [key ...]"}});
   t.Add({"unlink", -2, kCmdWrite | kCmdFast, kAclKeyspace | kAclWrite | kAclFast, kAllKeys,
          DelCommand,
          {"Delete a key asynchronously in another thread. Otherwise it is just as DEL, but non "
           "blocking.",
-          "4.0.0", "generic", "O(1) for each key removed regardless of its size.",
+          "4.0.0", "generic",
+          "O(1) for each key removed regardless of its size. Then the command does O(N) work in "
+          "a different thread in order to reclaim memory, where N is the number of allocations "
+          "the deleted objects where composed of.",
           "key [key ...]"}});
   t.Add({"exists", -2, kCmdReadonly | kCmdFast, kAclKeyspace | kAclRead | kAclFast, kAllKeys,
          ExistsCommand,

@@ -494,7 +494,7 @@ void RegisterListCommands(CommandTable& t) {
           "O(N) where N is the number of elements to traverse before seeing the value pivot. "
           "This means that inserting somewhere on the left end on the list (head) can be "
           "considered O(1) and inserting somewhere on the right end (tail) is O(N).",
-          "key BEFORE | AFTER pivot element"}});
+          "key <BEFORE | AFTER> pivot element"}});
   t.Add({"lrem",
          4,
          kCmdWrite,
@@ -531,7 +531,7 @@ void RegisterListCommands(CommandTable& t) {
          {1, 2, 1},
          LMoveCommand,
          {"Pop an element from a list, push it to another list and return it", "6.2.0", "list",
-          "O(1)", "source destination LEFT | RIGHT LEFT | RIGHT"}});
+          "O(1)", "source destination <LEFT | RIGHT> <LEFT | RIGHT>"}});
   t.Add({"rpoplpush",
          3,
          kWriteOom,
@@ -549,10 +549,10 @@ void RegisterListCommands(CommandTable& t) {
          {"Pop elements from a list", "7.0.0", "list",
           "O(N+M) where N is the number of provided keys and M is the number of elements "
           "returned.",
-          "numkeys key [key ...] LEFT | RIGHT [COUNT count]"}});
+          "numkeys key [key ...] <LEFT | RIGHT> [COUNT count]"}});
   t.Add({"blpop",
          -3,
-         kCmdWrite | kCmdBlocking,
+         kCmdWrite | kCmdNoscript | kCmdBlocking,
          kListWrite | kAclSlow | kAclBlocking,
          {1, -2, 1},
          BLPopCommand,
@@ -560,7 +560,7 @@ void RegisterListCommands(CommandTable& t) {
           "list", "O(N) where N is the number of provided keys.", "key [key ...] timeout"}});
   t.Add({"brpop",
          -3,
-         kCmdWrite | kCmdBlocking,
+         kCmdWrite | kCmdNoscript | kCmdBlocking,
          kListWrite | kAclSlow | kAclBlocking,
          {1, -2, 1},
          BRPopCommand,
@@ -568,16 +568,16 @@ void RegisterListCommands(CommandTable& t) {
           "list", "O(N) where N is the number of provided keys.", "key [key ...] timeout"}});
   t.Add({"blmove",
          6,
-         kWriteOom | kCmdBlocking,
+         kWriteOom | kCmdNoscript | kCmdBlocking,
          kListWrite | kAclSlow | kAclBlocking,
          {1, 2, 1},
          BLMoveCommand,
          {"Pop an element from a list, push it to another list and return it; or block until "
           "one is available",
-          "6.2.0", "list", "O(1)", "source destination LEFT | RIGHT LEFT | RIGHT timeout"}});
+          "6.2.0", "list", "O(1)", "source destination <LEFT | RIGHT> <LEFT | RIGHT> timeout"}});
   t.Add({"brpoplpush",
          4,
-         kWriteOom | kCmdBlocking,
+         kWriteOom | kCmdNoscript | kCmdBlocking,
          kListWrite | kAclSlow | kAclBlocking,
          {1, 2, 1},
          BRPopLPushCommand,
@@ -593,7 +593,7 @@ void RegisterListCommands(CommandTable& t) {
          {"Pop elements from a list, or block until one is available", "7.0.0", "list",
           "O(N+M) where N is the number of provided keys and M is the number of elements "
           "returned.",
-          "timeout numkeys key [key ...] LEFT | RIGHT [COUNT count]"}});
+          "timeout numkeys key [key ...] <LEFT | RIGHT> [COUNT count]"}});
 }
 
 }  // namespace ember::server

@@ -44,7 +44,7 @@ void LastSaveCommand(CommandContext& ctx, ArgList) {
 void RegisterPersistenceCommands(CommandTable& t) {
   t.Add({"save",
          1,
-         kCmdAdmin | kCmdNoscript | kCmdNoMulti,
+         kCmdAdmin | kCmdNoscript | kCmdNoAsyncLoading | kCmdNoMulti,
          kAclAdmin | kAclSlow | kAclDangerous,
          {},
          SaveCommand,
@@ -52,12 +52,11 @@ void RegisterPersistenceCommands(CommandTable& t) {
           "O(N) where N is the total number of keys in all databases", ""}});
   t.Add({"bgsave",
          -1,
-         kCmdAdmin | kCmdNoscript,
+         kCmdAdmin | kCmdNoscript | kCmdNoAsyncLoading,
          kAclAdmin | kAclSlow | kAclDangerous,
          {},
          BgSaveCommand,
-         {"Asynchronously save the dataset to disk", "1.0.0", "server",
-          "O(N) where N is the total number of keys in all databases", "[SCHEDULE]"}});
+         {"Asynchronously save the dataset to disk", "1.0.0", "server", "O(1)", "[SCHEDULE]"}});
   t.Add({"lastsave",
          1,
          kCmdLoading | kCmdStale | kCmdFast,

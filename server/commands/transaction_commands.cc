@@ -93,7 +93,7 @@ void RegisterTransactionCommands(CommandTable& t) {
          {"Mark the start of a transaction block", "1.2.0", "transactions", "O(1)", ""}});
   t.Add({"exec",
          1,
-         kCmdNoscript | kCmdLoading | kCmdStale | kCmdSkipMonitor | kCmdRunsInMulti,
+         kCmdNoscript | kCmdLoading | kCmdStale | kCmdSkipSlowlog | kCmdRunsInMulti,
          kAclTransaction | kAclSlow,
          {},
          ExecCommand,
