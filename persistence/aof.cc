@@ -115,8 +115,7 @@ bool WriteManifest(const std::string& dir, const std::string& name, const AofMan
   std::string temp = dir + "/temp-" + name;
   FileSink file;
   std::string text = manifest.Serialize();
-  if (!file.Open(temp) || !file.Write(text.data(), text.size()) || !file.Sync() ||
-      !file.Close()) {
+  if (!file.Open(temp) || !file.Write(text.data(), text.size()) || !file.Sync() || !file.Close()) {
     *error = "Can't write the AOF manifest " + temp + ": " + file.error();
     unlink(temp.c_str());
     return false;
@@ -142,8 +141,8 @@ AofReadResult ReadAofCommands(std::string_view data, const std::function<void(Ao
     std::string_view rest = data.substr(pos);
     if (rest[0] != '*') {
       result.status = AofReadStatus::kCorrupt;
-      result.error = "Bad file format reading the append only file at offset " +
-                     std::to_string(pos);
+      result.error =
+          "Bad file format reading the append only file at offset " + std::to_string(pos);
       return result;
     }
     auto r = parser.Parse(rest, limits);

@@ -82,7 +82,6 @@ using AofCommand = std::span<const std::string_view>;
 // Commands between MULTI and EXEC are handed over only once EXEC is read
 // (without the MULTI and EXEC themselves): replay is single-threaded, so
 // running them in a row is the transaction.
-AofReadResult ReadAofCommands(std::string_view data,
-                              const std::function<void(AofCommand)>& run);
+AofReadResult ReadAofCommands(std::string_view data, const std::function<void(AofCommand)>& run);
 
 }  // namespace ember::persistence

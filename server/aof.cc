@@ -238,7 +238,8 @@ bool AofManager::WriteBuffer() {
   }
   incr_size_ += buffer_.size();
   buffer_.clear();
-  if (!last_write_ok_) Log(LogLevel::kWarning, "AOF write error looks solved, Ember can write again.");
+  if (!last_write_ok_)
+    Log(LogLevel::kWarning, "AOF write error looks solved, Ember can write again.");
   last_write_ok_ = true;
   return true;
 }
@@ -256,8 +257,10 @@ void AofManager::Flush() {
   const std::string& policy = server_.config().appendfsync;
   if (policy == "always") {
     if (!incr_.Sync()) {
-      Log(LogLevel::kWarning, "Can't persist AOF for fsync error when the AOF fsync policy is "
-                              "'always': {}. Exiting...", incr_.error());
+      Log(LogLevel::kWarning,
+          "Can't persist AOF for fsync error when the AOF fsync policy is "
+          "'always': {}. Exiting...",
+          incr_.error());
       _exit(1);
     }
   } else if (policy == "everysec" && MonotonicMs() - last_fsync_ms_ >= 1000 &&
@@ -352,8 +355,9 @@ std::string AofManager::BackgroundRewrite() {
   // 3. A child writes the new base from its frozen copy of the dataset.
   child_base_seq_ = (manifest_.has_base ? manifest_.base.seq : 0) + 1;
   pid_t pid = fork();
-  if (pid < 0) return std::string("Can't rewrite append only file in background: fork: ") +
-                      std::strerror(errno);
+  if (pid < 0)
+    return std::string("Can't rewrite append only file in background: fork: ") +
+           std::strerror(errno);
   if (pid == 0) {
     std::string temp = dir + "/temp-rewriteaof-bg-" + std::to_string(getpid()) + ".aof";
     std::string err;
@@ -390,9 +394,9 @@ void AofManager::ReapChild(int status) {
   const std::string dir = Dir();
   persistence::AofManifest next;
   next.has_base = true;
-  next.base = {persistence::AofBaseName(Prefix(), child_base_seq_,
-                                        server_.config().aof_use_rdb_preamble),
-               child_base_seq_, 'b'};
+  next.base = {
+      persistence::AofBaseName(Prefix(), child_base_seq_, server_.config().aof_use_rdb_preamble),
+      child_base_seq_, 'b'};
   std::string base_path = dir + "/" + next.base.name;
   std::string error;
   if (rename(child_temp_.c_str(), base_path.c_str()) != 0) {
@@ -406,7 +410,8 @@ void AofManager::ReapChild(int status) {
   if (manifest_.has_base && manifest_.base.name != next.base.name) {
     obsolete.push_back(manifest_.base.name);
   }
-  for (size_t i = 0; i + 1 < manifest_.incrs.size(); ++i) obsolete.push_back(manifest_.incrs[i].name);
+  for (size_t i = 0; i + 1 < manifest_.incrs.size(); ++i)
+    obsolete.push_back(manifest_.incrs[i].name);
   if (!persistence::WriteManifest(dir, persistence::AofManifestName(Prefix()), next, &error)) {
     Log(LogLevel::kWarning, "Error writing the AOF manifest after a rewrite: {}", error);
     last_rewrite_ok_ = false;

@@ -229,14 +229,23 @@ void PersistenceSection(Server& server, std::string* out) {
   Field(out, "rdb_last_bgsave_time_sec", snap.last_bgsave_time_sec());
   Field(out, "rdb_current_bgsave_time_sec", snap.current_bgsave_time_sec());
   Field(out, "rdb_saves", snap.saves());
-  Field(out, "aof_enabled", 0);
-  Field(out, "aof_rewrite_in_progress", 0);
-  Field(out, "aof_rewrite_scheduled", 0);
-  Field(out, "aof_last_rewrite_time_sec", -1);
-  Field(out, "aof_current_rewrite_time_sec", -1);
-  Field(out, "aof_last_bgrewrite_status", "ok");
-  Field(out, "aof_rewrites", 0);
-  Field(out, "aof_last_write_status", "ok");
+  const AofManager& aof = server.aof();
+  Field(out, "aof_enabled", aof.enabled() ? 1 : 0);
+  Field(out, "aof_rewrite_in_progress", aof.rewrite_in_progress() ? 1 : 0);
+  Field(out, "aof_rewrite_scheduled", aof.rewrite_scheduled() ? 1 : 0);
+  Field(out, "aof_last_rewrite_time_sec", aof.last_rewrite_time_sec());
+  Field(out, "aof_current_rewrite_time_sec", aof.current_rewrite_time_sec());
+  Field(out, "aof_last_bgrewrite_status", aof.last_rewrite_ok() ? "ok" : "err");
+  Field(out, "aof_rewrites", aof.rewrites());
+  Field(out, "aof_last_write_status", aof.WritesDenied() ? "err" : "ok");
+  if (aof.enabled()) {
+    Field(out, "aof_current_size", aof.current_size());
+    Field(out, "aof_base_size", aof.base_size());
+    Field(out, "aof_pending_rewrite", aof.rewrite_scheduled() ? 1 : 0);
+    Field(out, "aof_buffer_length", aof.buffer_length());
+    Field(out, "aof_pending_bio_fsync", aof.fsync_pending() ? 1 : 0);
+    Field(out, "aof_delayed_fsync", 0);
+  }
 }
 
 void StatsSection(Server& server, std::string* out) {

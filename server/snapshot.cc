@@ -122,6 +122,7 @@ void SnapshotManager::Cron() {
     if (done == child_pid_) Reap(status);
     if (in_progress()) return;
   }
+  if (server_.aof().rewrite_in_progress()) return;  // one child at a time
   if (scheduled_) {
     scheduled_ = false;
     BackgroundSave();

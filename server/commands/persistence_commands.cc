@@ -30,8 +30,32 @@ void BgSaveCommand(CommandContext& ctx, ArgList args) {
     snapshots.Schedule();
     return ctx.reply().SimpleString("Background saving scheduled");
   }
+  if (ctx.server().aof().rewrite_in_progress()) {
+    if (args.size() == 2) {
+      snapshots.Schedule();
+      return ctx.reply().SimpleString("Background saving scheduled");
+    }
+    return ctx.reply().Error(
+        "ERR Another child process is active (AOF?): can't BGSAVE right now. Use BGSAVE SCHEDULE "
+        "in order to schedule a BGSAVE whenever possible.");
+  }
   if (!snapshots.BackgroundSave().empty()) return ctx.reply().Error("ERR");
   ctx.reply().SimpleString("Background saving started");
+}
+
+// BGREWRITEAOF: rewrite the append-only file in a forked child.
+void BgRewriteAofCommand(CommandContext& ctx, ArgList) {
+  AofManager& aof = ctx.server().aof();
+  if (aof.rewrite_in_progress()) {
+    return ctx.reply().Error("ERR Background append only file rewriting already in progress");
+  }
+  if (ctx.server().snapshots().in_progress() || ctx.in_exec()) {
+    aof.ScheduleRewrite();
+    return ctx.reply().SimpleString("Background append only file rewriting scheduled");
+  }
+  std::string error = aof.BackgroundRewrite();
+  if (!error.empty()) return ctx.reply().Error("ERR " + error);
+  ctx.reply().SimpleString("Background append only file rewriting started");
 }
 
 // LASTSAVE: Unix time of the last successful save.
@@ -57,6 +81,9 @@ void RegisterPersistenceCommands(CommandTable& t) {
          {},
          BgSaveCommand,
          {"Asynchronously save the dataset to disk", "1.0.0", "server", "O(1)", "[SCHEDULE]"}});
+  t.Add({"bgrewriteaof", 1, kCmdAdmin | kCmdNoscript | kCmdNoAsyncLoading,
+         kAclAdmin | kAclSlow | kAclDangerous, {}, BgRewriteAofCommand,
+         {"Asynchronously rewrite the append-only file", "1.0.0", "server", "O(1)", ""}});
   t.Add({"lastsave",
          1,
          kCmdLoading | kCmdStale | kCmdFast,

@@ -1,0 +1,307 @@
+// Durability, end to end, with the real ember-server binary: what it
+// promised to keep is there after a restart, a SHUTDOWN, a kill -9; its
+// RDB and AOF files are ones a real Redis 7.0 loads, and it loads theirs.
+//
+// What each persistence mode promises, as Redis does:
+//  - RDB: what the last successful SAVE/BGSAVE saw;
+//  - AOF with appendfsync always: every write that was acknowledged;
+//  - AOF with appendfsync everysec: all but about the last second or two.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <memory>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "tests/support/matchers.h"
+#include "tests/support/net_support.h"
+
+namespace ember::testing {
+namespace {
+
+namespace fs = std::filesystem;
+using protocol::Type;
+
+class Durability : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    char pattern[] = "/tmp/ember-durability-XXXXXX";
+    char* made = mkdtemp(pattern);
+    ASSERT_NE(made, nullptr);
+    dir_ = made;
+  }
+  void TearDown() override {
+    server_.reset();
+    std::error_code ec;
+    fs::remove_all(dir_, ec);
+  }
+
+  // Starts `binary` (Ember by default) working in the test's directory.
+  void Start(std::vector<std::string> args, const std::string& binary = "") {
+    server_.reset();
+    args.insert(args.begin(), {"--dir", dir_});
+    server_ = std::make_unique<ServerProcess>(binary.empty() ? EmberServerPath() : binary, args);
+    ASSERT_TRUE(server_->started()) << "server did not start in " << dir_;
+    client_ = std::make_unique<RawClient>(server_->port());
+  }
+  void StartRedis(std::vector<std::string> args) { Start(std::move(args), "redis-server"); }
+
+  protocol::Value Call(const std::vector<std::string>& args) { return client_->Call(args); }
+
+  // kill -9: no chance to save or flush anything.
+  void Crash() {
+    client_.reset();
+    kill(server_->pid(), SIGKILL);
+    int status;
+    waitpid(server_->pid(), &status, 0);
+    server_.reset();
+  }
+
+  // Waits (bounded) until INFO persistence shows no background child.
+  void WaitForChildren() {
+    for (int i = 0; i < 500; ++i) {
+      std::string info = Call({"INFO", "persistence"}).str();
+      if (info.find("rdb_bgsave_in_progress:0") != std::string::npos &&
+          info.find("aof_rewrite_in_progress:0") != std::string::npos) {
+        return;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    FAIL() << "background save did not finish";
+  }
+
+  std::string dir_;
+  std::unique_ptr<ServerProcess> server_;
+  std::unique_ptr<RawClient> client_;
+};
+
+TEST_F(Durability, SaveThenRestartKeepsValuesAndDeadlines) {
+  Start({"--save", ""});
+  Call({"SET", "s", "v"});
+  Call({"SET", "n", "42"});
+  Call({"RPUSH", "l", "a", "b", "c"});
+  Call({"SET", "ttl", "x", "EX", "1000"});
+  int64_t deadline = Call({"PEXPIRETIME", "ttl"}).integer();
+  Call({"SELECT", "3"});
+  Call({"SET", "db3", "yes"});
+  ASSERT_THAT(Call({"SAVE"}), IsOk());
+  ASSERT_THAT(Call({"SHUTDOWN", "NOSAVE"}), IsError("CLOSED"));
+
+  Start({"--save", ""});
+  EXPECT_THAT(Call({"GET", "s"}), IsBulk("v"));
+  EXPECT_THAT(Call({"GET", "n"}), IsBulk("42"));
+  EXPECT_THAT(Call({"LRANGE", "l", "0", "-1"}),
+              IsBulkArray(std::vector<std::string>{"a", "b", "c"}));
+  EXPECT_THAT(Call({"PEXPIRETIME", "ttl"}), IsInt(deadline));
+  Call({"SELECT", "3"});
+  EXPECT_THAT(Call({"GET", "db3"}), IsBulk("yes"));
+}
+
+TEST_F(Durability, ShutdownSavesWhenSavePointsAreSet) {
+  Start({"--save", "3600 1"});
+  Call({"SET", "k", "v"});
+  EXPECT_THAT(Call({"SHUTDOWN"}), IsError("CLOSED"));
+  Start({"--save", "3600 1"});
+  EXPECT_THAT(Call({"GET", "k"}), IsBulk("v"));
+}
+
+TEST_F(Durability, BgsaveWritesASnapshotWhileServing) {
+  Start({"--save", ""});
+  for (int i = 0; i < 1000; ++i) Call({"SET", "key:" + std::to_string(i), "value"});
+  int64_t before = Call({"LASTSAVE"}).integer();
+  EXPECT_THAT(Call({"BGSAVE"}), IsSimple("Background saving started"));
+  EXPECT_THAT(Call({"PING"}), IsSimple("PONG"));  // the parent keeps serving
+  WaitForChildren();
+  std::string info = Call({"INFO", "persistence"}).str();
+  EXPECT_THAT(info, ::testing::HasSubstr("rdb_last_bgsave_status:ok"));
+  EXPECT_THAT(info, ::testing::HasSubstr("rdb_changes_since_last_save:0"));
+  EXPECT_GE(Call({"LASTSAVE"}).integer(), before);
+  EXPECT_TRUE(fs::exists(dir_ + "/dump.rdb"));
+  Crash();
+  Start({"--save", ""});
+  EXPECT_THAT(Call({"DBSIZE"}), IsInt(1000));
+}
+
+TEST_F(Durability, AFailedBackgroundSaveRefusesWritesWithMisconf) {
+  Start({"--save", "3600 1"});
+  Call({"SET", "k", "v"});
+  // The snapshot cannot be written any more: the server's directory is
+  // gone (as it would be on a failed disk).
+  fs::remove_all(dir_);
+  EXPECT_THAT(Call({"BGSAVE"}), IsSimple("Background saving started"));
+  WaitForChildren();
+  EXPECT_THAT(Call({"INFO", "persistence"}).str(),
+              ::testing::HasSubstr("rdb_last_bgsave_status:err"));
+  EXPECT_THAT(Call({"SET", "k2", "v"}), IsErrorContaining("MISCONF"));
+  EXPECT_THAT(Call({"GET", "k"}), IsBulk("v"));  // reads still work
+  // Fixing the cause and saving again lifts the refusal.
+  Call({"CONFIG", "SET", "stop-writes-on-bgsave-error", "no"});
+  EXPECT_THAT(Call({"SET", "k2", "v"}), IsOk());
+}
+
+TEST_F(Durability, ACorruptRdbStopsStartUpNamingFileAndOffset) {
+  Start({"--save", ""});
+  Call({"SET", "k", std::string(100, 'x')});
+  Call({"SAVE"});
+  Crash();
+  {
+    std::fstream f(dir_ + "/dump.rdb", std::ios::in | std::ios::out | std::ios::binary);
+    f.seekp(30);
+    f.put('\x7f');
+  }
+  std::string out;
+  int status = RunShell(
+      EmberServerPath() + " --dir " + dir_ + " --port " + std::to_string(FreePort()) + " --save ''",
+      &out);
+  EXPECT_NE(status, 0);
+  EXPECT_THAT(out, ::testing::HasSubstr("dump.rdb"));
+  EXPECT_THAT(out, ::testing::HasSubstr("offset"));
+}
+
+TEST_F(Durability, AofAlwaysKeepsEveryAcknowledgedWriteThroughKillNine) {
+  Start({"--save", "", "--appendonly", "yes", "--appendfsync", "always"});
+  // A second connection writes while we kill the server; every write that
+  // got its reply must be there afterwards.
+  std::vector<std::string> acknowledged;
+  std::atomic<bool> stop = false;
+  std::thread writer([&] {
+    RawClient c(server_->port());
+    for (int i = 0; !stop; ++i) {
+      std::string key = "k" + std::to_string(i);
+      protocol::Value r = c.Call({"SET", key, std::to_string(i)});
+      if (r.type() != Type::kSimpleString) break;  // the server is gone
+      acknowledged.push_back(key);
+    }
+  });
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  Crash();
+  stop = true;
+  writer.join();
+  ASSERT_GT(acknowledged.size(), 10u);
+  Start({"--save", "", "--appendonly", "yes", "--appendfsync", "always"});
+  for (const std::string& key : acknowledged) {
+    ASSERT_THAT(Call({"GET", key}), IsBulk(key.substr(1))) << key;
+  }
+}
+
+TEST_F(Durability, AofKeepsRelativeExpiriesAbsolute) {
+  Start({"--save", "", "--appendonly", "yes"});
+  Call({"SET", "a", "v", "EX", "1000"});
+  Call({"SET", "b", "v"});
+  Call({"EXPIRE", "b", "2000"});
+  int64_t a = Call({"PEXPIRETIME", "a"}).integer();
+  int64_t b = Call({"PEXPIRETIME", "b"}).integer();
+  std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  Call({"SHUTDOWN"});
+  Start({"--save", "", "--appendonly", "yes"});
+  EXPECT_THAT(Call({"PEXPIRETIME", "a"}), IsInt(a));
+  EXPECT_THAT(Call({"PEXPIRETIME", "b"}), IsInt(b));
+}
+
+TEST_F(Durability, BgrewriteaofCompactsTheLogAndKeepsTheData) {
+  Start({"--save", "", "--appendonly", "yes"});
+  for (int i = 0; i < 200; ++i) Call({"INCR", "counter"});
+  Call({"RPUSH", "l", "x", "y"});
+  EXPECT_THAT(Call({"BGREWRITEAOF"}), IsSimple("Background append only file rewriting started"));
+  WaitForChildren();
+  Call({"INCR", "counter"});  // lands in the new incr file
+  std::ifstream manifest(dir_ + "/appendonlydir/appendonly.aof.manifest");
+  std::string text((std::istreambuf_iterator<char>(manifest)), std::istreambuf_iterator<char>());
+  EXPECT_THAT(text, ::testing::HasSubstr("appendonly.aof.2.base.rdb"));
+  EXPECT_THAT(text, ::testing::HasSubstr("type i"));
+  Crash();
+  Start({"--save", "", "--appendonly", "yes"});
+  EXPECT_THAT(Call({"GET", "counter"}), IsBulk("201"));
+  EXPECT_THAT(Call({"LLEN", "l"}), IsInt(2));
+}
+
+TEST_F(Durability, ATruncatedAofTailIsCutWithAWarning) {
+  Start({"--save", "", "--appendonly", "yes", "--appendfsync", "always"});
+  Call({"SET", "a", "1"});
+  Call({"SET", "b", "2"});
+  Crash();
+  // Cut the last command in the middle, as a crash mid-write would.
+  std::string incr = dir_ + "/appendonlydir/appendonly.aof.1.incr.aof";
+  fs::resize_file(incr, fs::file_size(incr) - 5);
+  Start({"--save", "", "--appendonly", "yes"});
+  EXPECT_THAT(Call({"GET", "a"}), IsBulk("1"));
+  EXPECT_THAT(Call({"GET", "b"}), IsNil());
+}
+
+TEST_F(Durability, RedisLoadsEmbersRdbAndEmberLoadsRedisRdb) {
+  ASSERT_TRUE(HaveProgram("redis-server"))
+      << "redis-server is needed (apt-get install redis-server)";
+  Start({"--save", ""});
+  Call({"SET", "s", "hello"});
+  Call({"SET", "n", "-12345"});
+  Call({"SET", "long", std::string(500, 'z')});
+  Call({"RPUSH", "l", "1", "two", "3"});
+  Call({"SET", "ttl", "v", "PXAT", "4102444800000"});
+  Call({"SAVE"});
+  Call({"SHUTDOWN", "NOSAVE"});
+
+  StartRedis({"--save", "", "--appendonly", "no"});
+  EXPECT_THAT(Call({"GET", "s"}), IsBulk("hello"));
+  EXPECT_THAT(Call({"GET", "n"}), IsBulk("-12345"));
+  EXPECT_THAT(Call({"GET", "long"}), IsBulk(std::string(500, 'z')));
+  EXPECT_THAT(Call({"LRANGE", "l", "0", "-1"}),
+              IsBulkArray(std::vector<std::string>{"1", "two", "3"}));
+  EXPECT_THAT(Call({"PEXPIRETIME", "ttl"}), IsInt(4102444800000));
+  Call({"RPUSH", "from-redis", "x"});
+  Call({"SAVE"});
+  Call({"SHUTDOWN", "NOSAVE"});
+
+  Start({"--save", ""});
+  EXPECT_THAT(Call({"LRANGE", "from-redis", "0", "-1"}),
+              IsBulkArray(std::vector<std::string>{"x"}));
+  EXPECT_THAT(Call({"GET", "s"}), IsBulk("hello"));
+}
+
+TEST_F(Durability, RedisLoadsEmbersAofAndEmberLoadsRedisAof) {
+  ASSERT_TRUE(HaveProgram("redis-server"))
+      << "redis-server is needed (apt-get install redis-server)";
+  Start({"--save", "", "--appendonly", "yes"});
+  Call({"SET", "s", "v", "EX", "1000"});
+  Call({"RPUSH", "l", "a", "b"});
+  Call({"INCRBYFLOAT", "f", "1.5"});
+  Call({"SHUTDOWN"});
+
+  StartRedis({"--save", "", "--appendonly", "yes"});
+  EXPECT_THAT(Call({"GET", "s"}), IsBulk("v"));
+  EXPECT_GT(Call({"TTL", "s"}).integer(), 900);
+  EXPECT_THAT(Call({"LLEN", "l"}), IsInt(2));
+  EXPECT_THAT(Call({"GET", "f"}), IsBulk("1.5"));
+  Call({"RPUSH", "l", "c"});
+  Call({"BGREWRITEAOF"});
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  Call({"SET", "after-rewrite", "1"});
+  Call({"SHUTDOWN"});
+
+  Start({"--save", "", "--appendonly", "yes"});
+  EXPECT_THAT(Call({"LRANGE", "l", "0", "-1"}),
+              IsBulkArray(std::vector<std::string>{"a", "b", "c"}));
+  EXPECT_THAT(Call({"GET", "after-rewrite"}), IsBulk("1"));
+}
+
+TEST_F(Durability, RedisCheckToolsAcceptEmbersFiles) {
+  ASSERT_TRUE(HaveProgram("redis-check-rdb")) << "redis-check-rdb is needed (redis-tools)";
+  Start({"--save", "", "--appendonly", "yes"});
+  Call({"SET", "s", "v"});
+  Call({"RPUSH", "l", "a"});
+  Call({"SAVE"});
+  Call({"SHUTDOWN"});
+  std::string out;
+  EXPECT_EQ(RunShell("redis-check-rdb " + dir_ + "/dump.rdb", &out), 0) << out;
+  EXPECT_EQ(RunShell("redis-check-aof " + dir_ + "/appendonlydir/appendonly.aof.manifest", &out), 0)
+      << out;
+}
+
+}  // namespace
+}  // namespace ember::testing
