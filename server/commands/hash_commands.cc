@@ -147,6 +147,9 @@ void HIncrByFloatCommand(CommandContext& ctx, ArgList args) {
   if (r.status() == OpStatus::kNotFloat) return ctx.reply().Error(errors::kHashValueNotFloat);
   if (!r.ok()) return ReplyError(ctx.reply(), r.status());
   ctx.KeyModified(args[1]);
+  // Logged as the value it stored, so that a replay on another machine (or
+  // long double) cannot round differently.
+  ctx.Propagate({"HSET", std::string(args[1]), std::string(args[2]), *r});
   ctx.reply().Bulk(*r);
 }
 

@@ -87,6 +87,19 @@ void SCardCommand(CommandContext& ctx, ArgList args) {
   ctx.reply().Integer(static_cast<int64_t>(s->size()));
 }
 
+// What SPOP key count did, for the AOF: DEL when the whole set went, else
+// SREM of the popped members, 1024 to a command, as Redis logs it.
+void PropagatePopped(CommandContext& ctx, std::string_view key,
+                     const std::vector<std::string>& popped) {
+  constexpr size_t kPerCommand = 1024;
+  if (ctx.db().Peek(key) == nullptr) return ctx.Propagate({"DEL", std::string(key)});
+  for (size_t i = 0; i < popped.size(); i += kPerCommand) {
+    std::vector<std::string> argv = {"SREM", std::string(key)};
+    for (size_t j = i; j < popped.size() && j < i + kPerCommand; ++j) argv.push_back(popped[j]);
+    ctx.Propagate(std::move(argv));
+  }
+}
+
 // SPOP key [count]: without a count a bulk (nil if missing); with one a set
 // of distinct members (empty if missing).
 void SPopCommand(CommandContext& ctx, ArgList args) {
@@ -97,6 +110,8 @@ void SPopCommand(CommandContext& ctx, ArgList args) {
     if (m.status() == OpStatus::kNotFound) return r.NullBulk();
     if (!m.ok()) return ReplyError(r, m.status());
     ctx.KeyModified(args[1]);
+    // Logged as what it did: a replay must remove the same member.
+    ctx.Propagate({"SREM", std::string(args[1]), *m});
     return r.Bulk(*m);
   }
   int64_t count;
@@ -113,6 +128,7 @@ void SPopCommand(CommandContext& ctx, ArgList args) {
   if (m.status() == OpStatus::kNotFound) return r.SetHeader(0);
   if (!m.ok()) return ReplyError(r, m.status());
   ctx.KeyModified(args[1]);
+  PropagatePopped(ctx, args[1], *m);
   ReplyMembers(r, *m);
 }
 
