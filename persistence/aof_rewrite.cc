@@ -3,9 +3,11 @@
 #include <string_view>
 #include <vector>
 
+#include "storage/hash_object.h"
 #include "storage/listpack.h"
 #include "storage/numbers.h"
 #include "storage/quicklist.h"
+#include "storage/set_object.h"
 #include "storage/string_ops.h"
 
 namespace ember::persistence {
@@ -58,6 +60,23 @@ void WriteKey(CommandWriter& w, const storage::Entry* e) {
       static_cast<const storage::Quicklist*>(e->external())
           ->ForEach([&](const storage::listpack::Value& v) { items.push_back(v.ToString()); });
       WriteBatched(w, "RPUSH", key, items, 1);
+      break;
+    }
+    case storage::ObjType::kHash: {
+      std::vector<std::string> items;
+      storage::HashObject::Of(e).ForEach(
+          [&](const storage::listpack::Value& f, const storage::listpack::Value& v) {
+            items.push_back(f.ToString());
+            items.push_back(v.ToString());
+          });
+      WriteBatched(w, "HMSET", key, items, 2);
+      break;
+    }
+    case storage::ObjType::kSet: {
+      std::vector<std::string> items;
+      storage::SetObject::Of(e).ForEach(
+          [&](const storage::listpack::Value& m) { items.push_back(m.ToString()); });
+      WriteBatched(w, "SADD", key, items, 1);
       break;
     }
     default:

@@ -1,14 +1,18 @@
 #include "persistence/rdb_values.h"
 
 #include <string_view>
+#include <unordered_set>
 #include <vector>
 
 #include "persistence/rdb_format.h"
 #include "persistence/ziplist.h"
+#include "storage/hash_object.h"
+#include "storage/intset.h"
 #include "storage/keyspace.h"
 #include "storage/listpack.h"
 #include "storage/numbers.h"
 #include "storage/quicklist.h"
+#include "storage/set_object.h"
 #include "storage/string_ops.h"
 
 namespace ember::persistence {
@@ -44,12 +48,49 @@ void WriteList(RdbEncoder& enc, const Entry* e) {
   }
 }
 
+// A listpack hash is written as its bytes; a hash table as field, value,
+// field, value ... (Redis reads either).
+void WriteHash(RdbEncoder& enc, const Entry* e) {
+  storage::HashObject h = storage::HashObject::Of(e);
+  if (h.encoding() == storage::Encoding::kListpack) {
+    const auto* lp = static_cast<const uint8_t*>(h.ptr());
+    enc.String(AsView(lp, listpack::Bytes(lp)));
+    return;
+  }
+  enc.Length(h.size());
+  char fbuf[21], vbuf[21];
+  h.ForEach([&](const listpack::Value& f, const listpack::Value& v) {
+    enc.String(f.View(fbuf));
+    enc.String(v.View(vbuf));
+  });
+}
+
+// An intset is written as its bytes. A listpack set is written member by
+// member, like a hash-table set: its own type (20) is Redis 7.2's, and a
+// file Ember writes must load into Redis 7.0.
+void WriteSet(RdbEncoder& enc, const Entry* e) {
+  storage::SetObject s = storage::SetObject::Of(e);
+  if (s.encoding() == storage::Encoding::kIntset) {
+    const auto* is = static_cast<const uint8_t*>(s.ptr());
+    enc.String(AsView(is, storage::intset::Bytes(is)));
+    return;
+  }
+  enc.Length(s.size());
+  char buf[21];
+  s.ForEach([&](const listpack::Value& m) { enc.String(m.View(buf)); });
+}
+
 uint8_t TypeByte(const Entry* e) {
   switch (e->type()) {
     case ObjType::kString:
       return rdb::kTypeString;
     case ObjType::kList:
       return rdb::kTypeListQuicklist2;
+    case ObjType::kHash:
+      return e->encoding() == storage::Encoding::kListpack ? rdb::kTypeHashListpack
+                                                           : rdb::kTypeHash;
+    case ObjType::kSet:
+      return e->encoding() == storage::Encoding::kIntset ? rdb::kTypeSetIntset : rdb::kTypeSet;
     default:
       return rdb::kTypeString;  // replaced as each collection type lands
   }
@@ -62,6 +103,12 @@ void WriteValue(RdbEncoder& enc, const Entry* e) {
       return;
     case ObjType::kList:
       WriteList(enc, e);
+      return;
+    case ObjType::kHash:
+      WriteHash(enc, e);
+      return;
+    case ObjType::kSet:
+      WriteSet(enc, e);
       return;
     default:
       return;
@@ -140,6 +187,158 @@ bool ReadList(RdbDecoder& dec, uint8_t type, const std::string& key, storage::Da
   return true;
 }
 
+const storage::CollectionLimits& LimitsOf(const storage::Database* db) {
+  static const storage::CollectionLimits kDefaults;
+  return db != nullptr ? db->keyspace().limits() : kDefaults;
+}
+
+// A hash or set being loaded: freed on any error, handed to the database
+// (or dropped, for an expired key or an empty collection, which Redis
+// skips too) at the end.
+template <typename Object>
+class Loading {
+ public:
+  explicit Loading(Object obj) : obj_(obj) {}
+  ~Loading() {
+    if (!handed_over_) obj_.Free();
+  }
+  Loading(const Loading&) = delete;
+  Loading& operator=(const Loading&) = delete;
+
+  Object& operator*() { return obj_; }
+  Object* operator->() { return &obj_; }
+  void Replace(Object obj) {
+    obj_.Free();
+    obj_ = obj;
+  }
+
+  bool Finish(RdbDecoder& dec, storage::Database* db, const std::string& key, int64_t expire_at,
+              LoadOutcome* outcome) {
+    if (obj_.size() == 0 || db == nullptr) {
+      *outcome = LoadOutcome::kSkipped;
+      return true;
+    }
+    if (!AddToDb(dec, db, key, obj_.Spec(), expire_at)) return false;
+    handed_over_ = true;
+    *outcome = LoadOutcome::kLoaded;
+    return true;
+  }
+
+ private:
+  Object obj_;
+  bool handed_over_ = false;
+};
+
+// Hashes: field/value pairs (type 4), or a compact blob: a listpack
+// (Redis 7), a ziplist (Redis 2.6-6.2) or a zipmap (Redis 2.x). Each is
+// rebuilt with this server's limits, so a hash too big for a listpack here
+// loads as a hash table; a duplicate field is an error, as in Redis.
+bool ReadHash(RdbDecoder& dec, uint8_t type, const std::string& key, storage::Database* db,
+              int64_t expire_at, LoadOutcome* outcome) {
+  const storage::CollectionLimits& limits = LimitsOf(db);
+  Loading<storage::HashObject> h(storage::HashObject::New());
+  bool duplicate = false;
+  auto add = [&](std::string_view f, std::string_view v) {
+    if (!h->Set(f, v, limits)) duplicate = true;
+  };
+  if (type == rdb::kTypeHash) {
+    uint64_t n;
+    if (!dec.Length(&n)) return false;
+    if (n > static_cast<uint64_t>(limits.hash_max_listpack_entries)) h->ConvertToHashtable();
+    std::string f, v;
+    for (uint64_t i = 0; i < n && !duplicate; ++i) {
+      if (!dec.String(&f) || !dec.String(&v)) return false;
+      add(f, v);
+    }
+  } else {
+    std::string blob;
+    if (!dec.String(&blob)) return false;
+    const auto* p = reinterpret_cast<const uint8_t*>(blob.data());
+    bool valid = true;
+    const char* what = "zipmap";
+    if (type == rdb::kTypeHashListpack) {
+      what = "listpack";
+      uint32_t count = 0;
+      valid = listpack::Validate(p, blob.size(), /*deep=*/true, &count) && count % 2 == 0;
+      for (const uint8_t* e = valid ? listpack::First(p) : nullptr; e != nullptr && !duplicate;) {
+        const uint8_t* ve = listpack::Next(p, e);
+        char fbuf[21], vbuf[21];
+        add(listpack::Get(e).View(fbuf), listpack::Get(ve).View(vbuf));
+        e = listpack::Next(p, ve);
+      }
+    } else if (type == rdb::kTypeHashZiplist) {
+      what = "ziplist";
+      std::string field;
+      bool have_field = false;
+      valid = ZiplistForEach(p, blob.size(), [&](std::string_view x) {
+        if (!have_field) {
+          field.assign(x);
+        } else if (!duplicate) {
+          add(field, x);
+        }
+        have_field = !have_field;
+      });
+      valid = valid && !have_field;
+    } else {
+      valid = ZipmapForEach(p, blob.size(), add);
+    }
+    if (!valid) return dec.Fail(std::string("hash ") + what + " integrity check failed");
+  }
+  if (duplicate) return dec.Fail("duplicate hash fields detected");
+  return h.Finish(dec, db, key, expire_at, outcome);
+}
+
+// Sets: members one by one (type 2), an intset blob (type 11), or a listpack
+// blob (type 20, Redis 7.2). Members are added with this server's limits,
+// so the set gets the encoding this server would have given it; a
+// duplicate member is an error, as in Redis.
+bool ReadSet(RdbDecoder& dec, uint8_t type, const std::string& key, storage::Database* db,
+             int64_t expire_at, LoadOutcome* outcome) {
+  const storage::CollectionLimits& limits = LimitsOf(db);
+  Loading<storage::SetObject> s(storage::SetObject::NewIntset());
+  bool duplicate = false;
+  auto add = [&](std::string_view m) {
+    if (!s->Add(m, limits)) duplicate = true;
+  };
+  if (type == rdb::kTypeSet) {
+    uint64_t n;
+    if (!dec.Length(&n)) return false;
+    if (n > static_cast<uint64_t>(limits.set_max_intset_entries)) s->ConvertToHashtable();
+    std::string m;
+    for (uint64_t i = 0; i < n && !duplicate; ++i) {
+      if (!dec.String(&m)) return false;
+      add(m);
+    }
+  } else if (type == rdb::kTypeSetIntset) {
+    std::string blob;
+    if (!dec.String(&blob)) return false;
+    const auto* p = reinterpret_cast<const uint8_t*>(blob.data());
+    // Validate checks the members are strictly ascending: no duplicates.
+    if (!storage::intset::Validate(p, blob.size())) {
+      return dec.Fail("intset integrity check failed");
+    }
+    s.Replace(storage::SetObject(storage::Encoding::kIntset, storage::intset::Copy(p)));
+    if (static_cast<int64_t>(s->size()) > limits.set_max_intset_entries) s->ConvertToHashtable();
+  } else {
+    std::string blob;
+    if (!dec.String(&blob)) return false;
+    const auto* p = reinterpret_cast<const uint8_t*>(blob.data());
+    if (!listpack::Validate(p, blob.size(), /*deep=*/true)) {
+      return dec.Fail("set listpack integrity check failed");
+    }
+    // Rebuilt member by member, so that duplicates are caught and this
+    // server's limits apply.
+    s.Replace(storage::SetObject(storage::Encoding::kListpack, listpack::New()));
+    char buf[21];
+    for (const uint8_t* e = listpack::First(p); e != nullptr && !duplicate;
+         e = listpack::Next(p, e)) {
+      add(listpack::Get(e).View(buf));
+    }
+  }
+  if (duplicate) return dec.Fail("duplicate set members detected");
+  return s.Finish(dec, db, key, expire_at, outcome);
+}
+
 }  // namespace
 
 void WriteKeyValue(RdbEncoder& enc, const Entry* e) {
@@ -187,6 +386,15 @@ bool ReadValue(RdbDecoder& dec, uint8_t type, const std::string& key, storage::D
       *outcome = LoadOutcome::kLoaded;
       return true;
     }
+    case rdb::kTypeHash:
+    case rdb::kTypeHashListpack:
+    case rdb::kTypeHashZiplist:
+    case rdb::kTypeHashZipmap:
+      return ReadHash(dec, type, key, db, expire_at, outcome);
+    case rdb::kTypeSet:
+    case rdb::kTypeSetIntset:
+    case rdb::kTypeSetListpack:
+      return ReadSet(dec, type, key, db, expire_at, outcome);
     default:
       return dec.Fail("unsupported value type " + std::to_string(type));
   }

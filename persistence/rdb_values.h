@@ -3,7 +3,8 @@
 // Ember writes what Redis 7.0 reads: strings, lists as quicklist 2 (each
 // node's listpack bytes as they are), and each collection in its compact
 // form when it is compact (a listpack or intset blob) or element by element
-// otherwise. It reads everything Redis 7.0 (and 7.2) writes, plus the
+// otherwise. (A listpack set goes element by element too: its blob type is
+// Redis 7.2's.) It reads everything Redis 7.0 (and 7.2) writes, plus the
 // encodings of older versions (ziplist, zipmap, the first quicklist),
 // converting them to its own representations.
 #pragma once

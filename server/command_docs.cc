@@ -22,6 +22,7 @@ struct TypeOverride {
 };
 constexpr TypeOverride kTypeOverrides[] = {
     {"incrbyfloat", "increment", ArgType::kDouble},
+    {"hincrbyfloat", "increment", ArgType::kDouble},
     // Blocking commands take fractional timeouts, in seconds.
     {"blpop", "timeout", ArgType::kDouble},
     {"brpop", "timeout", ArgType::kDouble},
@@ -37,7 +38,7 @@ constexpr std::string_view kIntegerNames[] = {
     "count",       "seconds",   "milliseconds", "index",   "index1",         "index2",  "offset",
     "start",       "end",       "stop",         "db",      "destination-db", "cursor",  "increment",
     "decrement",   "client-id", "protover",     "numkeys", "maxage",         "timeout", "port",
-    "numreplicas", "rank",      "num-matches",  "len",
+    "numreplicas", "rank",      "num-matches",  "len",     "limit",
 };
 constexpr std::string_view kDoubleNames[] = {"score",  "longitude", "latitude",
                                              "radius", "width",     "height"};

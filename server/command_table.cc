@@ -72,6 +72,8 @@ CommandTable CommandTable::Build() {
   RegisterStringCommands(table);
   RegisterKeyCommands(table);
   RegisterListCommands(table);
+  RegisterHashCommands(table);
+  RegisterSetCommands(table);
   RegisterConnectionCommands(table);
   RegisterServerCommands(table);
   RegisterPersistenceCommands(table);

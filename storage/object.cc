@@ -2,7 +2,9 @@
 
 #include <cstdlib>
 
+#include "storage/hash_object.h"
 #include "storage/quicklist.h"
+#include "storage/set_object.h"
 
 namespace ember::storage {
 
@@ -17,7 +19,6 @@ constexpr size_t kEmbstrMaxLen = 44;
 }  // namespace
 
 void FreeObject(ObjType type, Encoding encoding, void* object) {
-  (void)encoding;
   switch (type) {
     case ObjType::kString:
       std::free(object);
@@ -25,13 +26,18 @@ void FreeObject(ObjType type, Encoding encoding, void* object) {
     case ObjType::kList:
       delete static_cast<Quicklist*>(object);
       return;
+    case ObjType::kHash:
+      HashObject(encoding, object).Free();
+      return;
+    case ObjType::kSet:
+      SetObject(encoding, object).Free();
+      return;
     default:
       std::abort();  // each collection type adds its case
   }
 }
 
 void* CopyObject(ObjType type, Encoding encoding, const void* object) {
-  (void)encoding;
   switch (type) {
     case ObjType::kString: {
       const auto* s = static_cast<const RawString*>(object);
@@ -39,6 +45,17 @@ void* CopyObject(ObjType type, Encoding encoding, const void* object) {
     }
     case ObjType::kList:
       return static_cast<const Quicklist*>(object)->Copy();
+    case ObjType::kHash: {
+      const auto* bytes = static_cast<const uint8_t*>(object);
+      if (encoding == Encoding::kListpack) return listpack::Copy(bytes);
+      return static_cast<const FieldMap*>(object)->Copy();
+    }
+    case ObjType::kSet: {
+      const auto* bytes = static_cast<const uint8_t*>(object);
+      if (encoding == Encoding::kIntset) return intset::Copy(bytes);
+      if (encoding == Encoding::kListpack) return listpack::Copy(bytes);
+      return static_cast<const MemberSet*>(object)->Copy();
+    }
     default:
       std::abort();  // each collection type adds its case
   }

@@ -191,7 +191,28 @@ constexpr KeyAccess kKeyAccessTable[] = {
     {"lrem", kKeyRW | kKeyDelete},
     {"ltrim", kKeyRW | kKeyDelete},
     {"watch", kRoOnly},
+    {"hset", kRwUpdate},
+    {"hmset", kRwUpdate},
+    {"hsetnx", kKeyRW | kKeyInsert},
+    {"hdel", kKeyRW | kKeyDelete},
+    {"hexists", kRoOnly},
+    {"hlen", kRoOnly},
+    {"hstrlen", kRoOnly},
+    {"sadd", kKeyRW | kKeyInsert},
+    {"srem", kKeyRW | kKeyDelete},
+    {"sismember", kRoOnly},
+    {"scard", kRoOnly},
+    {"spop", kKeyRW | kKeyAccess | kKeyDelete},
+    {"smove", kKeyRW | kKeyAccess | kKeyDelete, kKeyRW | kKeyInsert},
+    {"sinterstore", kRwUpdate, kKeyRO | kKeyAccess},
+    {"sunionstore", kKeyOW | kKeyUpdate, kKeyRO | kKeyAccess},
+    {"sdiffstore", kKeyOW | kKeyUpdate, kKeyRO | kKeyAccess},
 };
+
+// Commands whose first key is written and the others only read
+// (SINTERSTORE destination key [key ...]): two key specs, the first key
+// alone, then the rest as one range.
+constexpr std::string_view kDestinationFirst[] = {"sinterstore", "sunionstore", "sdiffstore"};
 
 // Commands whose keys are counted by an argument ("numkeys key [key ...]"):
 // their rows have no fixed key positions, so their one key spec is here.
@@ -203,6 +224,7 @@ struct KeyNum {
 constexpr KeyNum kKeyNumTable[] = {
     {"lmpop", 1},
     {"blmpop", 2},
+    {"sintercard", 1},
 };
 
 // Tips for clients (mostly for cluster routing: which shards to send a
@@ -248,6 +270,18 @@ constexpr Tips kTipsTable[] = {
     {"command|docs", {kNondetOrder}},
     {"command|info", {kNondetOrder}},
     {"command|list", {kNondetOrder}},
+    {"hkeys", {kNondetOrder}},
+    {"hvals", {kNondetOrder}},
+    {"hgetall", {kNondetOrder}},
+    {"hrandfield", {kNondet}},
+    {"hscan", {kNondet}},
+    {"smembers", {kNondetOrder}},
+    {"sinter", {kNondetOrder}},
+    {"sunion", {kNondetOrder}},
+    {"sdiff", {kNondetOrder}},
+    {"spop", {kNondet}},
+    {"srandmember", {kNondet}},
+    {"sscan", {kNondet}},
 };
 
 // --- Key specs ---
@@ -280,6 +314,10 @@ std::vector<KeySpecInfo> KeySpecsOf(const CommandSpec& cmd) {
     }
   } else if (k.last > 0 && k.last > k.first) {
     for (int i = k.first; i <= k.last; i += k.step) specs.push_back({.index = i});
+  } else if (std::find(std::begin(kDestinationFirst), std::end(kDestinationFirst), cmd.full_name) !=
+             std::end(kDestinationFirst)) {
+    specs.push_back({.index = k.first});
+    specs.push_back({.index = k.first + 1, .lastkey = k.last, .keystep = k.step});
   } else {
     specs.push_back(
         {.index = k.first, .lastkey = k.last >= 0 ? k.last - k.first : k.last, .keystep = k.step});
