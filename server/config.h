@@ -65,9 +65,11 @@ struct Config {
   int64_t active_expire_effort = 1;
 
   // When small collections convert to their large encoding (Redis's
-  // names; the *-ziplist-* spellings are aliases).
+  // names; the *-ziplist-* spellings are aliases). Defaults are what
+  // redis-server 7.0 uses with no config file (its sample redis.conf lowers
+  // hash-max-listpack-entries to 128).
   int64_t list_max_listpack_size = -2;
-  int64_t hash_max_listpack_entries = 128;
+  int64_t hash_max_listpack_entries = 512;
   int64_t hash_max_listpack_value = 64;
   int64_t set_max_intset_entries = 512;
   int64_t set_max_listpack_entries = 128;

@@ -40,7 +40,7 @@ struct KeyspaceStats {
 // and defaults are Redis's config parameters.
 struct CollectionLimits {
   int64_t list_max_listpack_size = -2;  // per quicklist node: -2 = 8 KB
-  int64_t hash_max_listpack_entries = 128;
+  int64_t hash_max_listpack_entries = 512;
   int64_t hash_max_listpack_value = 64;
   int64_t set_max_intset_entries = 512;
   int64_t set_max_listpack_entries = 128;

@@ -92,7 +92,7 @@ TEST(CollectionAof, ReplayingTheLogRebuildsWhatRandomCommandsDid) {
 TEST(CollectionAof, ARewriteWithoutPreambleWritesHmsetAndSadd) {
   CommandHarness h;
   std::vector<std::string> hset = {"HSET", "h"};
-  for (int i = 0; i < 150; ++i) {  // more than one HMSET of 64 pairs
+  for (int i = 0; i < 600; ++i) {  // a hash table, and several HMSETs of 64 pairs
     hset.push_back("f" + std::to_string(i));
     hset.push_back(std::to_string(i));
   }
@@ -116,10 +116,10 @@ TEST(CollectionAof, ARewriteWithoutPreambleWritesHmsetAndSadd) {
     fresh.Run(argv);
     input.remove_prefix(parser.consumed());
   }
-  EXPECT_EQ(std::count(names.begin(), names.end(), "HMSET"), 3);
+  EXPECT_EQ(std::count(names.begin(), names.end(), "HMSET"), 10);
   EXPECT_EQ(std::count(names.begin(), names.end(), "SADD"), 2);
-  EXPECT_THAT(fresh.Run({"HLEN", "h"}), IsInt(150));
-  EXPECT_THAT(fresh.Run({"HGET", "h", "f149"}), IsBulk("149"));
+  EXPECT_THAT(fresh.Run({"HLEN", "h"}), IsInt(600));
+  EXPECT_THAT(fresh.Run({"HGET", "h", "f599"}), IsBulk("599"));
   EXPECT_THAT(fresh.Run({"OBJECT", "ENCODING", "h"}), IsBulk("hashtable"));
   EXPECT_EQ(Members(fresh, "ints"), (std::set<std::string>{"1", "2", "3"}));
   EXPECT_THAT(fresh.Run({"OBJECT", "ENCODING", "ints"}), IsBulk("intset"));

@@ -1,6 +1,6 @@
 // Hashes, as Redis 7.0 keeps them: a small hash is a listpack of
 // field, value, field, value ... in insertion order; past
-// hash-max-listpack-entries (128) fields, or once a field or value longer
+// hash-max-listpack-entries (512) fields, or once a field or value longer
 // than hash-max-listpack-value (64) bytes is written, it becomes a hash
 // table, and it never goes back. A hash key exists exactly while it has a
 // field. HINCRBYFLOAT keeps long doubles and prints them like INCRBYFLOAT.
@@ -128,13 +128,13 @@ TEST(Hash, HgetallIsAMapInResp3) {
 
 TEST(HashEncoding, ConvertsWhenFieldsExceedHashMaxListpackEntries) {
   CommandHarness h;
-  for (int i = 0; i < 128; ++i) h.Run({"HSET", "h", Field(i), "v"});
+  for (int i = 0; i < 512; ++i) h.Run({"HSET", "h", Field(i), "v"});
   EXPECT_THAT(h.Run({"OBJECT", "ENCODING", "h"}), IsBulk("listpack"));
-  h.Run({"HSET", "h", Field(0), "overwrite"});  // still 128 fields
+  h.Run({"HSET", "h", Field(0), "overwrite"});  // still 512 fields
   EXPECT_THAT(h.Run({"OBJECT", "ENCODING", "h"}), IsBulk("listpack"));
-  h.Run({"HSET", "h", Field(128), "v"});
+  h.Run({"HSET", "h", Field(512), "v"});
   EXPECT_THAT(h.Run({"OBJECT", "ENCODING", "h"}), IsBulk("hashtable"));
-  EXPECT_THAT(h.Run({"HLEN", "h"}), IsInt(129));
+  EXPECT_THAT(h.Run({"HLEN", "h"}), IsInt(513));
   EXPECT_THAT(h.Run({"HGET", "h", Field(0)}), IsBulk("overwrite"));
 }
 
@@ -190,8 +190,8 @@ TEST(HashEncoding, IncrementsCheckTheNumberTheyWrite) {
 
 TEST(HashEncoding, AHashTableNeverBecomesAListpackAgain) {
   CommandHarness h;
-  for (int i = 0; i < 200; ++i) h.Run({"HSET", "h", Field(i), "v"});
-  for (int i = 1; i < 200; ++i) h.Run({"HDEL", "h", Field(i)});
+  for (int i = 0; i < 600; ++i) h.Run({"HSET", "h", Field(i), "v"});
+  for (int i = 1; i < 600; ++i) h.Run({"HDEL", "h", Field(i)});
   EXPECT_THAT(h.Run({"HLEN", "h"}), IsInt(1));
   EXPECT_THAT(h.Run({"OBJECT", "ENCODING", "h"}), IsBulk("hashtable"));
   EXPECT_THAT(h.Run({"HGETALL", "h"}), IsBulkArray(Strings{"f0", "v"}));
@@ -279,9 +279,9 @@ TEST(Hash, HrandfieldCountShapesMatchRedis) {
   CommandHarness h;
   for (int i = 0; i < 20; ++i) h.Run({"HSET", "small", Field(i), "v" + std::to_string(i)});
   CheckRandomFields(h, "small", 20);
-  for (int i = 0; i < 300; ++i) h.Run({"HSET", "big", Field(i), "v" + std::to_string(i)});
+  for (int i = 0; i < 600; ++i) h.Run({"HSET", "big", Field(i), "v" + std::to_string(i)});
   ASSERT_THAT(h.Run({"OBJECT", "ENCODING", "big"}), IsBulk("hashtable"));
-  CheckRandomFields(h, "big", 300);
+  CheckRandomFields(h, "big", 600);
   // Negative counts may repeat: asking for 50 of 1 field repeats it.
   h.Run({"HSET", "one", "f", "v"});
   protocol::Value r = h.Run({"HRANDFIELD", "one", "-50"});
@@ -422,13 +422,13 @@ TEST(Hash, OnlyRealChangesInvalidateAWatch) {
 TEST(Hash, CopyDuplicatesBothEncodings) {
   CommandHarness h;
   h.Run({"HSET", "small", "a", "1"});
-  for (int i = 0; i < 200; ++i) h.Run({"HSET", "big", Field(i), "v"});
+  for (int i = 0; i < 600; ++i) h.Run({"HSET", "big", Field(i), "v"});
   EXPECT_THAT(h.Run({"COPY", "small", "small2"}), IsInt(1));
   EXPECT_THAT(h.Run({"COPY", "big", "big2"}), IsInt(1));
   h.Run({"HSET", "big", "extra", "x"});
   EXPECT_THAT(h.Run({"OBJECT", "ENCODING", "small2"}), IsBulk("listpack"));
   EXPECT_THAT(h.Run({"OBJECT", "ENCODING", "big2"}), IsBulk("hashtable"));
-  EXPECT_THAT(h.Run({"HLEN", "big2"}), IsInt(200));
+  EXPECT_THAT(h.Run({"HLEN", "big2"}), IsInt(600));
   EXPECT_THAT(h.Run({"HGET", "small2", "a"}), IsBulk("1"));
 }
 
