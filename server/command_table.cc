@@ -56,6 +56,7 @@ CommandTable CommandTable::Build() {
   RegisterConnectionCommands(table);
   RegisterServerCommands(table);
   RegisterTransactionCommands(table);
+  RegisterZSetCommands(table);
   return table;
 }
 

@@ -54,5 +54,6 @@ void RegisterListCommands(CommandTable& table);
 void RegisterConnectionCommands(CommandTable& table);
 void RegisterServerCommands(CommandTable& table);
 void RegisterTransactionCommands(CommandTable& table);
+void RegisterZSetCommands(CommandTable& table);
 
 }  // namespace ember::server

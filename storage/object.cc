@@ -2,7 +2,9 @@
 
 #include <cstdlib>
 
+#include "storage/listpack.h"
 #include "storage/quicklist.h"
+#include "storage/zset.h"
 
 namespace ember::storage {
 
@@ -17,7 +19,6 @@ constexpr size_t kEmbstrMaxLen = 44;
 }  // namespace
 
 void FreeObject(ObjType type, Encoding encoding, void* object) {
-  (void)encoding;
   switch (type) {
     case ObjType::kString:
       std::free(object);
@@ -25,13 +26,19 @@ void FreeObject(ObjType type, Encoding encoding, void* object) {
     case ObjType::kList:
       delete static_cast<Quicklist*>(object);
       return;
+    case ObjType::kZSet:
+      if (encoding == Encoding::kListpack) {
+        listpack::Free(static_cast<uint8_t*>(object));
+      } else {
+        delete static_cast<ZSkiplist*>(object);
+      }
+      return;
     default:
       std::abort();  // each collection type adds its case
   }
 }
 
 void* CopyObject(ObjType type, Encoding encoding, const void* object) {
-  (void)encoding;
   switch (type) {
     case ObjType::kString: {
       const auto* s = static_cast<const RawString*>(object);
@@ -39,6 +46,9 @@ void* CopyObject(ObjType type, Encoding encoding, const void* object) {
     }
     case ObjType::kList:
       return static_cast<const Quicklist*>(object)->Copy();
+    case ObjType::kZSet:
+      if (encoding == Encoding::kListpack) return listpack::Copy(static_cast<const uint8_t*>(object));
+      return static_cast<const ZSkiplist*>(object)->Copy();
     default:
       std::abort();  // each collection type adds its case
   }
