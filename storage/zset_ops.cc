@@ -445,10 +445,19 @@ OpResult<StoreResult> RangeStore(Database& db, std::string_view dst, std::string
                                  const RangeQuery& q) {
   auto found = FindRead(db, src);
   if (found.status() == OpStatus::kWrongType) return found.status();
-  // Built as ZADD would build it, converting when it outgrows a listpack.
-  ZValue out = NewListpack();
+  // Built as ZADD would build it, converting when it outgrows a listpack;
+  // but a rank range knows its length up front, and if that is too long
+  // for a listpack Redis 7.0 starts with a skiplist (which shows: a -0
+  // score survives in a skiplist, a listpack stores it as 0).
+  const CollectionLimits& limits = Limits(db);
+  int64_t hint = 0, first;
+  if (found.ok() && q.kind == RangeKind::kRank) {
+    ClampRanks(static_cast<int64_t>(found->size()), q.start, q.end, &first, &hint);
+  }
+  ZValue out = hint > limits.zset_max_listpack_entries
+                   ? ZValue{Encoding::kSkiplist, new ZSkiplist()}
+                   : NewListpack();
   if (found.ok()) {
-    const CollectionLimits& limits = Limits(db);
     AddOptions plain;
     ForEachInRange(*found, q, [&](std::string_view member, double score) {
       double ignored;
@@ -570,7 +579,8 @@ ZSkiplistPtr Combine(std::span<const ZValue> inputs, SetOp op, std::span<const d
           }
           double cur = node->score();
           AggregateInto(&cur, value, agg);
-          if (cur != node->score()) result->UpdateScore(node, cur);
+          // Even when equal: -0 + 0 is 0, and the sign shows in the reply.
+          result->UpdateScore(node, cur);
         });
       }
       break;

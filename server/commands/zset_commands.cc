@@ -700,8 +700,10 @@ void ZScanCommand(CommandContext& ctx, ArgList args) {
   std::vector<zset::ScanItem> items;
   cursor = zset::Scan(*z, cursor, count, &items);
   size_t kept = 0;
-  for (zset::ScanItem& item : items) {
-    if (!use_pattern || storage::GlobMatch(pattern, item.member)) items[kept++] = std::move(item);
+  for (size_t i = 0; i < items.size(); ++i) {
+    if (use_pattern && !storage::GlobMatch(pattern, items[i].member)) continue;
+    if (kept != i) items[kept] = std::move(items[i]);
+    ++kept;
   }
   w.ArrayHeader(2);
   w.Bulk(std::to_string(cursor));
