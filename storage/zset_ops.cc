@@ -110,12 +110,14 @@ OpResult<Entry*> FindWrite(Database& db, std::string_view key, KeyRef* ref) {
 // After a write: the key goes if the set emptied, else the entry learns the
 // value's (possibly moved or converted) pointer.
 void WriteBack(Database& db, const KeyRef& ref, ZValue z) {
+  // First, even for a key about to go: deleting frees what the entry points
+  // at, and a listpack may have moved.
+  ref.entry->set_external(z.ptr, z.encoding);
   if (z.size() == 0) {
     db.Delete(ref);
     return;
   }
   if (!z.is_listpack()) z.zsl()->ShrinkIfSparse();
-  ref.entry->set_external(z.ptr, z.encoding);
 }
 
 // Stores a freshly built value at `dst` (or deletes dst if it is empty).
@@ -235,9 +237,13 @@ void ZCursor::Skip(int64_t n, bool reverse) {
   // A long skip on a skiplist is two O(log n) searches, not a walk (Redis
   // 7.0 walks; the result is the same).
   if (node_ != nullptr && n > 16) {
-    int64_t rank = static_cast<int64_t>(z_.zsl()->Rank(node_));
-    int64_t target = reverse ? rank - n : rank + n;
-    node_ = target < 0 ? nullptr : z_.zsl()->AtRank(static_cast<uint64_t>(target));
+    uint64_t rank = z_.zsl()->Rank(node_);
+    uint64_t steps = static_cast<uint64_t>(n);
+    if (reverse) {
+      node_ = steps > rank ? nullptr : z_.zsl()->AtRank(rank - steps);
+    } else {
+      node_ = steps >= z_.zsl()->size() - rank ? nullptr : z_.zsl()->AtRank(rank + steps);
+    }
     return;
   }
   while (valid() && n-- > 0) reverse ? Prev() : Next();

@@ -143,6 +143,25 @@ TEST(ZSet, BothEncodingsAnswerAlike) {
   }
 }
 
+// LIMIT's offset on a skiplist jumps by rank instead of walking; the
+// answers are those of a walk.
+TEST(ZSet, LongLimitOffsetsJumpByRank) {
+  CommandHarness h;
+  AddMany(h, "z", 1000);
+  EXPECT_THAT(h.Run({"ZRANGEBYSCORE", "z", "(10", "+inf", "LIMIT", "100", "2"}),
+              IsBulkArray(Strings{"m111", "m112"}));
+  EXPECT_THAT(h.Run({"ZREVRANGEBYSCORE", "z", "+inf", "-inf", "LIMIT", "100", "2"}),
+              IsBulkArray(Strings{"m899", "m898"}));
+  EXPECT_THAT(h.Run({"ZRANGEBYSCORE", "z", "-inf", "(500", "LIMIT", "499", "5"}),
+              IsBulkArray(Strings{"m499"}));
+  EXPECT_THAT(h.Run({"ZRANGEBYSCORE", "z", "-inf", "+inf", "LIMIT", "1000", "5"}),
+              IsBulkArray(Strings{}));
+  EXPECT_THAT(h.Run({"ZREVRANGEBYSCORE", "z", "+inf", "-inf", "LIMIT", "9223372036854775807", "1"}),
+              IsBulkArray(Strings{}));
+  EXPECT_THAT(h.Run({"ZRANGEBYSCORE", "z", "-inf", "+inf", "LIMIT", "9223372036854775807", "1"}),
+              IsBulkArray(Strings{}));
+}
+
 // --- ZADD, ZINCRBY, ZREM ---
 
 TEST(ZAdd, CountsAddedMembersOrWithChAlsoUpdatedOnes) {
