@@ -19,7 +19,9 @@
 // server's own hash table: the full iterations are compared as sets).
 // ZRANK's WITHSCORE is left out: Redis 7.0 rejects it (docs/differences.md).
 //
-// The seed is printed; EMBER_DIFF_SEED=<n> replays a run.
+// The seed is printed; EMBER_DIFF_SEED=<n> replays a run, and
+// EMBER_DIFF_TRACE=<key> prints every command naming that key with Redis's
+// reply (how a divergence is traced back to the command that caused it).
 #include <gtest/gtest.h>
 
 #include <algorithm>
