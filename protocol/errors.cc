@@ -53,6 +53,10 @@ std::string WrongArity(std::string_view full_name) {
   return fmt::format("ERR wrong number of arguments for '{}' command", full_name);
 }
 
+std::string AtLeastOneInputKey(std::string_view full_name) {
+  return fmt::format("ERR at least 1 input key is needed for '{}' command", full_name);
+}
+
 std::string ProtoExpectedDollar(char got) {
   return fmt::format("{}expected '$', got '{}'", kProtoPrefix, got);
 }

@@ -50,6 +50,26 @@ inline constexpr std::string_view kNumkeysPositive = "ERR numkeys should be grea
 inline constexpr std::string_view kNumkeysTooMany =
     "ERR Number of keys can't be greater than number of args";
 inline constexpr std::string_view kLimitNegative = "ERR LIMIT can't be negative";
+// Sorted sets.
+inline constexpr std::string_view kZAddXxAndNx =
+    "ERR XX and NX options at the same time are not compatible";
+inline constexpr std::string_view kZAddGtLtNx =
+    "ERR GT, LT, and/or NX options at the same time are not compatible";
+inline constexpr std::string_view kZAddIncrOnePair =
+    "ERR INCR option supports a single increment-element pair";
+inline constexpr std::string_view kScoreNan = "ERR resulting score is not a number (NaN)";
+inline constexpr std::string_view kMinMaxNotFloat = "ERR min or max is not a float";
+inline constexpr std::string_view kMinMaxNotLexItem = "ERR min or max not valid string range item";
+inline constexpr std::string_view kLimitNeedsByScoreOrLex =
+    "ERR syntax error, LIMIT is only supported in combination with either BYSCORE or BYLEX";
+inline constexpr std::string_view kWithscoresWithBylex =
+    "ERR syntax error, WITHSCORES not supported in combination with BYLEX";
+inline constexpr std::string_view kWeightNotFloat = "ERR weight value is not a float";
+inline constexpr std::string_view kCountGreaterThanZero = "ERR count should be greater than 0";
+// ZRANDMEMBER's count (Redis's wording, "must between" included).
+inline constexpr std::string_view kRandCountOutOfRange =
+    "ERR value is out of range, value must between -9223372036854775807 and "
+    "9223372036854775807";
 
 // Databases and keys.
 inline constexpr std::string_view kDbIndexOutOfRange = "ERR DB index is out of range";
@@ -139,6 +159,8 @@ std::string ConfigSetFailed(std::string_view name, std::string_view reason);
 std::string ConfigRewriteFailed(std::string_view reason);
 // "ERR wrong number of arguments for 'get' command" (full name: "config|get").
 std::string WrongArity(std::string_view full_name);
+// "ERR at least 1 input key is needed for 'zunionstore' command"
+std::string AtLeastOneInputKey(std::string_view full_name);
 // "ERR Protocol error: expected '$', got 'x'"
 std::string ProtoExpectedDollar(char got);
 

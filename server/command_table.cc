@@ -80,6 +80,7 @@ CommandTable CommandTable::Build() {
   RegisterTransactionCommands(table);
   RegisterConfigCommands(table);
   RegisterIntrospectionCommands(table);
+  RegisterZSetCommands(table);
   return table;
 }
 

@@ -57,5 +57,6 @@ void RegisterPersistenceCommands(CommandTable& table);
 void RegisterTransactionCommands(CommandTable& table);
 void RegisterConfigCommands(CommandTable& table);
 void RegisterIntrospectionCommands(CommandTable& table);
+void RegisterZSetCommands(CommandTable& table);
 
 }  // namespace ember::server

@@ -3,8 +3,10 @@
 #include <cstdlib>
 
 #include "storage/hash_object.h"
+#include "storage/listpack.h"
 #include "storage/quicklist.h"
 #include "storage/set_object.h"
+#include "storage/zset.h"
 
 namespace ember::storage {
 
@@ -32,6 +34,13 @@ void FreeObject(ObjType type, Encoding encoding, void* object) {
     case ObjType::kSet:
       SetObject(encoding, object).Free();
       return;
+    case ObjType::kZSet:
+      if (encoding == Encoding::kListpack) {
+        listpack::Free(static_cast<uint8_t*>(object));
+      } else {
+        delete static_cast<ZSkiplist*>(object);
+      }
+      return;
     default:
       std::abort();  // each collection type adds its case
   }
@@ -56,6 +65,9 @@ void* CopyObject(ObjType type, Encoding encoding, const void* object) {
       if (encoding == Encoding::kListpack) return listpack::Copy(bytes);
       return static_cast<const MemberSet*>(object)->Copy();
     }
+    case ObjType::kZSet:
+      if (encoding == Encoding::kListpack) return listpack::Copy(static_cast<const uint8_t*>(object));
+      return static_cast<const ZSkiplist*>(object)->Copy();
     default:
       std::abort();  // each collection type adds its case
   }
