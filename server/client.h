@@ -86,6 +86,7 @@ class Client {
 
   // MULTI: the commands queued for EXEC.
   std::vector<QueuedCommand>& multi_queue() { return multi_queue_; }
+  const std::vector<QueuedCommand>& multi_queue() const { return multi_queue_; }
   // BLPOP and friends: why and until when the client is parked.
   BlockState& block_state() { return block_state_; }
   const BlockState& block_state() const { return block_state_; }

@@ -77,6 +77,14 @@ struct Config {
   int64_t zset_max_listpack_entries = 128;
   int64_t zset_max_listpack_value = 64;
 
+  // Memory limit and eviction (server/eviction.h).
+  int64_t maxmemory = 0;  // bytes; 0: no limit
+  std::string maxmemory_policy = "noeviction";
+  int64_t maxmemory_samples = 5;
+  int64_t maxmemory_eviction_tenacity = 10;
+  int64_t lfu_log_factor = 10;
+  int64_t lfu_decay_time = 1;  // minutes
+
   // Security.
   std::string requirepass;
 

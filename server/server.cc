@@ -40,6 +40,7 @@ void ServerStats::ResetCounters() {
   total_net_output_bytes = 0;
   total_error_replies = 0;
   unexpected_error_replies = 0;
+  evicted_keys = 0;
   errors_by_code.clear();
   for (double& s : ops_samples) s = 0;
   // The next sample measures from zero again (not from the old count,
@@ -89,6 +90,8 @@ Server::Server(Config config, const storage::Clock* clock)
   keyspace_.set_listener(this);
   stats_.run_id = RandomHex(40);
   stats_.replid = RandomHex(40);
+  ApplyCollectionLimits();
+  evictor_.ApplyConfig();
 }
 
 Server::~Server() { keyspace_.set_listener(nullptr); }
@@ -104,6 +107,7 @@ void Server::UnregisterClient(Client* client) {
 }
 
 void Server::ClientGone(Client& client) {
+  pause_.Forget(&client);
   watches_.UnwatchAll(&client);
   blocking_.Unblock(&client);
   client.multi_queue().clear();
@@ -168,6 +172,15 @@ void Server::Execute(Client& client, ArgList args) {
     if (client.has_flag(Client::kMulti)) client.set_flag(Client::kDirtyExec);
     return;
   }
+  // Over maxmemory: evict first; refuse what would grow memory if nothing
+  // could be evicted.
+  if (config_.maxmemory > 0 && evictor_.RejectsCommand(client, *cmd)) {
+    cmd->stats.rejected_calls++;
+    client.reply().Error(errors::kOom);
+    CountError(client, errors_before);
+    if (client.has_flag(Client::kMulti)) client.set_flag(Client::kDirtyExec);
+    return;
+  }
   // A failed background save makes writes fail loudly (and PING, so health
   // checks notice) until a save succeeds: the data is not safe on disk.
   if ((cmd->has(kCmdWrite) || cmd->full_name == "ping") &&
@@ -178,6 +191,11 @@ void Server::Execute(Client& client, ArgList args) {
                              : "MISCONF Errors writing to the AOF file: " + aof_.last_write_error());
     CountError(client, errors_before);
     if (client.has_flag(Client::kMulti)) client.set_flag(Client::kDirtyExec);
+    return;
+  }
+  // CLIENT PAUSE: the command waits, its client parked, until the pause ends.
+  if (pause_.Postpones(client, *cmd, keyspace_.now_ms())) {
+    pause_.Postpone(client, *cmd, args);
     return;
   }
   // Inside MULTI every command but the transaction's own is queued, to run
@@ -200,6 +218,7 @@ void Server::Execute(Client& client, ArgList args) {
     CountError(client, errors_before);
   }
   if (blocking_.has_ready_keys() && !serving_blocked_) ServeReadyKeys();
+  if (pause_.has_released() && !in_exec_) pause_.RunReleased();
 }
 
 void Server::Propagate(int db, ArgList argv) {
@@ -363,6 +382,7 @@ void Server::UnblockClient(Client& client, std::string_view error) {
 }
 
 void Server::HandleBlockedTimeouts() {
+  pause_.CheckDeadline(clock_->NowMs());
   if (blocking_.blocked_clients() == 0) return;
   for (Client* c : blocking_.TimedOut(clock_->NowMs())) UnblockClient(*c);
 }
@@ -400,7 +420,12 @@ void Server::Cron() {
         .count();
   };
   keyspace_.RefreshTime();
-  if (config_.active_expire_enabled) RunActiveExpire(monotonic_us);
+  // A pause holds the data set still: no active expiry either.
+  if (config_.active_expire_enabled && !pause_.Paused(keyspace_.now_ms())) {
+    RunActiveExpire(monotonic_us);
+  }
+  // An eviction that ran out of time goes on between commands.
+  if (evictor_.running()) evictor_.Perform();
   HandleBlockedTimeouts();
   snapshots_.Cron();
   aof_.Cron();
@@ -454,7 +479,20 @@ std::string Server::ApplyConfigChange(const ConfigParam& param) {
   if (name.find("-max-") != std::string_view::npos && param.int_field != nullptr) {
     ApplyCollectionLimits();
   }
-  if (name == "loglevel") {
+  if (name.starts_with("maxmemory") || name.starts_with("lfu-")) {
+    evictor_.ApplyConfig();
+    if (name == "maxmemory") {
+      uint64_t used = evictor_.CountedMemory();
+      if (config_.maxmemory > 0 && static_cast<uint64_t>(config_.maxmemory) < used) {
+        Log(LogLevel::kWarning,
+            "WARNING: the new maxmemory value set via CONFIG SET ({}) is smaller than the current "
+            "memory usage ({}). This will result in key eviction and/or the inability to accept "
+            "new write commands depending on the maxmemory-policy.",
+            config_.maxmemory, used);
+      }
+      evictor_.Perform();
+    }
+  } else if (name == "loglevel") {
     LogLevel level;
     ParseLogLevel(config_.loglevel, &level);
     SetLogLevel(level);

@@ -19,9 +19,11 @@
 
 #include "server/blocking.h"
 #include "server/client.h"
+#include "server/client_pause.h"
 #include "server/command.h"
 #include "server/command_table.h"
 #include "server/config.h"
+#include "server/eviction.h"
 #include "server/aof.h"
 #include "server/snapshot.h"
 #include "storage/clock.h"
@@ -54,6 +56,7 @@ struct ServerStats {
   uint64_t unexpected_error_replies = 0;
   std::map<std::string, uint64_t> errors_by_code;  // INFO errorstats
   uint64_t dirty = 0;  // changes since the last save
+  uint64_t evicted_keys = 0;  // by maxmemory (eviction.h)
   // Random 40-hex-digit identities made at start-up (INFO run_id,
   // master_replid): a restarted server is recognisably another one.
   std::string run_id;
@@ -189,6 +192,8 @@ class Server : public storage::KeyspaceListener {
   CommandTable& commands() { return commands_; }
   ServerStats& stats() { return stats_; }
   SnapshotManager& snapshots() { return snapshots_; }
+  Evictor& evictor() { return evictor_; }
+  ClientPause& pause() { return pause_; }
   AofManager& aof() { return aof_; }
   // Logs a command that ran in database `db` (to the AOF; inside EXEC,
   // held until the transaction ends to be wrapped in MULTI/EXEC).
@@ -236,6 +241,8 @@ class Server : public storage::KeyspaceListener {
   BlockingRegistry blocking_;
   SnapshotManager snapshots_{*this};
   AofManager aof_{*this};
+  Evictor evictor_{*this};
+  ClientPause pause_{*this};
   std::vector<std::pair<int, std::vector<std::string>>> exec_propagation_;
   bool in_exec_ = false;
   bool serving_blocked_ = false;

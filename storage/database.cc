@@ -42,7 +42,7 @@ Entry* Database::LookupRead(std::string_view key, int flags) {
   if (!(flags & kNoStats)) {
     ref.entry ? keyspace_->stats().keyspace_hits++ : keyspace_->stats().keyspace_misses++;
   }
-  if (ref.entry != nullptr && !(flags & kNoTouch)) ref.entry->set_lru(keyspace_->lru_clock());
+  if (ref.entry != nullptr && !(flags & kNoTouch)) keyspace_->Touch(ref.entry);
   return ref.entry;
 }
 
@@ -56,7 +56,7 @@ KeyRef Database::LookupWrite(std::string_view key) {
       fresh.hash = ref.hash;
       return fresh;
     }
-    ref.entry->set_lru(keyspace_->lru_clock());
+    keyspace_->Touch(ref.entry);
   }
   return ref;
 }
@@ -65,7 +65,7 @@ Entry* Database::Add(const KeyRef& ref, std::string_view key, const Entry::Value
                      int64_t expire_at) {
   bool volatile_key = expire_at >= 0;
   Entry* e = Entry::Create(key, value, volatile_key);
-  e->set_lru(keyspace_->lru_clock());
+  e->set_lru(keyspace_->NewEntryAccess());
   dict_.InsertNew(e, ref.hash);
   if (volatile_key) {
     e->set_expire_at(expire_at);
@@ -188,6 +188,8 @@ bool Database::RandomKey(std::string* key) {
   }
   return false;
 }
+
+Entry* Database::RandomEntry() { return dict_.Random(keyspace_->rng()); }
 
 void Database::Clear() {
   dict_.Clear([](Entry* e) { Entry::Destroy(e); });

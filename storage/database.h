@@ -122,6 +122,9 @@ class Database {
   uint64_t Scan(uint64_t cursor, std::vector<std::string>* keys) const;
   // A random live key, or nullopt-like false when empty.
   bool RandomKey(std::string* key);
+  // A random entry, expired or not, or nullptr when empty (eviction
+  // samples with it).
+  Entry* RandomEntry();
   template <typename Fn>
   void ForEach(Fn&& fn) const {
     dict_.ForEach(fn);

@@ -19,6 +19,12 @@ void Keyspace::FlushAll() {
   for (auto& db : dbs_) db->Clear();
 }
 
+void Keyspace::TouchLfu(Entry* e) {
+  // 53 random bits make a double uniform in [0, 1).
+  double r = static_cast<double>(rng_() >> 11) * 0x1.0p-53;
+  e->set_lru(LfuTouch(e->lru(), now_ms_, lfu_log_factor_, lfu_decay_time_, r));
+}
+
 void Keyspace::SwapDatabases(int a, int b) {
   if (a != b) dbs_[a]->SwapContents(*dbs_[b]);
 }

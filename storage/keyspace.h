@@ -9,6 +9,7 @@
 
 #include "storage/clock.h"
 #include "storage/database.h"
+#include "storage/eviction.h"
 
 namespace ember::storage {
 
@@ -75,6 +76,26 @@ class Keyspace {
   bool expiry_paused() const { return expiry_paused_; }
   uint32_t lru_clock() const { return lru_clock_; }
 
+  // How entries record accesses in their 24 bits (eviction.h): the LRU
+  // clock, or, under an LFU maxmemory policy, a decaying logarithmic counter.
+  void set_access_tracking(bool lfu, int64_t lfu_log_factor, int64_t lfu_decay_time) {
+    lfu_ = lfu;
+    lfu_log_factor_ = lfu_log_factor;
+    lfu_decay_time_ = lfu_decay_time;
+  }
+  bool lfu() const { return lfu_; }
+  int64_t lfu_decay_time() const { return lfu_decay_time_; }
+  // Records an access to `e` (a read or a write, not a mere peek).
+  void Touch(Entry* e) {
+    if (lfu_) {
+      TouchLfu(e);
+    } else {
+      e->set_lru(lru_clock_);
+    }
+  }
+  // What a new entry's access bits start as.
+  uint32_t NewEntryAccess() const { return lfu_ ? LfuNew(now_ms_) : lru_clock_; }
+
   CollectionLimits& limits() { return limits_; }
   const CollectionLimits& limits() const { return limits_; }
 
@@ -90,9 +111,14 @@ class Keyspace {
   void SwapDatabases(int a, int b);
 
  private:
+  void TouchLfu(Entry* e);
+
   const Clock* clock_;
   int64_t now_ms_ = 0;
   uint32_t lru_clock_ = 0;
+  bool lfu_ = false;
+  int64_t lfu_log_factor_ = 10;
+  int64_t lfu_decay_time_ = 1;
   bool expiry_paused_ = false;
   std::vector<std::unique_ptr<Database>> dbs_;
   KeyspaceStats stats_;
