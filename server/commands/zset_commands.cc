@@ -970,7 +970,7 @@ void RegisterZSetCommands(CommandTable& t) {
          {"Remove and return members with scores in a sorted set", "7.0.0", "sorted-set",
           "O(K) + O(M*log(N)) where K is the number of provided keys, N being the number of "
           "elements in the sorted set, and M being the number of elements popped.",
-          "numkeys key [key ...] MIN | MAX [COUNT count]"}});
+          "numkeys key [key ...] <MIN | MAX> [COUNT count]"}});
   t.Add({"bzmpop",
          -5,
          kCmdWrite | kCmdBlocking,
@@ -981,7 +981,7 @@ void RegisterZSetCommands(CommandTable& t) {
           "7.0.0", "sorted-set",
           "O(K) + O(M*log(N)) where K is the number of provided keys, N being the number of "
           "elements in the sorted set, and M being the number of elements popped.",
-          "timeout numkeys key [key ...] MIN | MAX [COUNT count]"}});
+          "timeout numkeys key [key ...] <MIN | MAX> [COUNT count]"}});
   t.Add({"zunion",
          -3,
          kCmdReadonly,
