@@ -10,7 +10,9 @@ namespace ember::server {
 
 namespace {
 
-bool MayReplicate(const CommandSpec& cmd) { return cmd.has(kCmdWrite) || cmd.has(kCmdMayReplicate); }
+bool MayReplicate(const CommandSpec& cmd) {
+  return cmd.has(kCmdWrite) || cmd.has(kCmdMayReplicate);
+}
 
 }  // namespace
 

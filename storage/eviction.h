@@ -118,7 +118,7 @@ class EvictionPool {
   struct Candidate {
     uint64_t score = 0;  // higher is a better victim ("idle" in Redis)
     int db = 0;
-    std::string key;     // its capacity is reused from one candidate to the next
+    std::string key;  // its capacity is reused from one candidate to the next
   };
   void Insert(uint64_t score, int db, std::string_view key);
 
