@@ -22,6 +22,10 @@ inline constexpr std::string_view kNotIntegerOrOverflow = kNotInteger;
 inline constexpr std::string_view kTimeoutNegative = "ERR timeout is negative";
 inline constexpr std::string_view kTimeoutNotFloat = "ERR timeout is not a float or out of range";
 inline constexpr std::string_view kTimeoutOutOfRange = "ERR timeout is out of range";
+// CLIENT PAUSE's timeout is whole milliseconds.
+inline constexpr std::string_view kTimeoutNotInteger =
+    "ERR timeout is not an integer or out of range";
+inline constexpr std::string_view kPauseMode = "ERR CLIENT PAUSE mode must be WRITE or ALL";
 inline constexpr std::string_view kCountPositive = "ERR value is out of range, must be positive";
 // getIntFromObjectOrReply's range error (SELECT, MOVE, COPY ... DB).
 inline constexpr std::string_view kNotInt32 =

@@ -53,6 +53,7 @@ class Client {
     kDirtyCas = 1 << 3,         // a WATCHed key changed: EXEC returns nil
     kBlocked = 1 << 4,
     kKilled = 1 << 5,
+    kNoEvict = 1 << 6,          // CLIENT NO-EVICT ON (stored only)
   };
 
   Client(uint64_t id, ClientTransport* transport);

@@ -95,7 +95,7 @@ Evictor::Result Evictor::Perform() {
   // No evictions while loading (the data set is being rebuilt as it was)
   // or while clients are paused (the data set must stand still).
   if (config.maxmemory <= 0 || keyspace.expiry_paused() ||
-      server_.pause().Paused(server_.clock().NowMs())) {
+      server_.pause().Paused(keyspace.now_ms())) {
     running_ = false;
     return Result::kOk;
   }

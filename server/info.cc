@@ -1,7 +1,6 @@
 #include "server/info.h"
 
 #include <fmt/format.h>
-#include <malloc.h>
 #include <sys/resource.h>
 #include <sys/utsname.h>
 #include <unistd.h>
@@ -13,21 +12,9 @@
 #include <cstdio>
 #include <iterator>
 
+#include "server/memory.h"
 #include "server/server.h"
 #include "server/version.h"
-
-// Under AddressSanitizer, malloc is the sanitizer's, which glibc's
-// mallinfo2 knows nothing about; the sanitizer keeps its own count.
-#if defined(__SANITIZE_ADDRESS__)
-#define EMBER_ASAN_ALLOCATOR 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define EMBER_ASAN_ALLOCATOR 1
-#endif
-#endif
-#ifdef EMBER_ASAN_ALLOCATOR
-extern "C" size_t __sanitizer_get_current_allocated_bytes();
-#endif
 
 namespace ember::server {
 
@@ -187,7 +174,10 @@ void ServerSection(Server& server, std::string* out) {
 
 void ClientsSection(Server& server, std::string* out) {
   size_t blocked = 0;
-  for (const auto& [id, c] : server.clients()) blocked += c->has_flag(Client::kBlocked) ? 1 : 0;
+  // Clients held by CLIENT PAUSE are not in a blocking command.
+  for (const auto& [id, c] : server.clients()) {
+    blocked += c->has_flag(Client::kBlocked) && !server.pause().IsPostponed(c) ? 1 : 0;
+  }
   Field(out, "connected_clients", server.clients().size());
   Field(out, "maxclients", server.config().maxclients);
   Field(out, "blocked_clients", blocked);
@@ -198,6 +188,8 @@ void MemorySection(Server& server, std::string* out) {
   uint64_t& peak = server.stats().used_memory_peak;
   peak = std::max(peak, mem.used);
   uint64_t system = TotalSystemMemory();
+  const Config& config = server.config();
+  uint64_t maxmemory = static_cast<uint64_t>(config.maxmemory);
   Field(out, "used_memory", mem.used);
   Field(out, "used_memory_human", BytesToHuman(mem.used));
   Field(out, "used_memory_rss", mem.rss);
@@ -208,12 +200,16 @@ void MemorySection(Server& server, std::string* out) {
         fmt::format("{:.2f}%", peak ? 100.0 * static_cast<double>(mem.used) / peak : 0.0));
   Field(out, "total_system_memory", system);
   Field(out, "total_system_memory_human", BytesToHuman(system));
-  // Ember has no maxmemory limit and never evicts.
-  Field(out, "maxmemory", 0);
-  Field(out, "maxmemory_human", BytesToHuman(0));
-  Field(out, "maxmemory_policy", "noeviction");
+  Field(out, "maxmemory", maxmemory);
+  Field(out, "maxmemory_human", BytesToHuman(maxmemory));
+  Field(out, "maxmemory_policy", config.maxmemory_policy);
   Field(out, "mem_fragmentation_ratio",
         fmt::format("{:.2f}", mem.used ? static_cast<double>(mem.rss) / mem.used : 0.0));
+  Field(out, "mem_fragmentation_bytes",
+        static_cast<int64_t>(mem.rss) - static_cast<int64_t>(mem.used));
+  // What maxmemory does not count (eviction.h): the AOF buffer.
+  Field(out, "mem_not_counted_for_evict", server.evictor().NotCountedMemory());
+  Field(out, "mem_aof_buffer", server.aof().buffer_length());
   Field(out, "mem_allocator", "libc");
 }
 
@@ -261,7 +257,7 @@ void StatsSection(Server& server, std::string* out) {
   Field(out, "expired_stale_perc", fmt::format("{:.2f}", ks.expired_stale_perc * 100));
   Field(out, "expired_time_cap_reached_count", ks.expired_time_cap_reached_count);
   Field(out, "expire_cycle_cpu_milliseconds", ks.expire_cycle_cpu_milliseconds);
-  Field(out, "evicted_keys", 0);
+  Field(out, "evicted_keys", stats.evicted_keys);
   Field(out, "keyspace_hits", ks.keyspace_hits);
   Field(out, "keyspace_misses", ks.keyspace_misses);
   Field(out, "unexpected_error_replies", stats.unexpected_error_replies);
@@ -342,28 +338,14 @@ std::string BytesToHuman(uint64_t n) {
   return fmt::format("{}B", n);
 }
 
-// used_memory. Redis counts every allocation through its zmalloc wrapper
-// (malloc_usable_size of each block). Ember allocates with plain glibc
-// malloc, so it asks the allocator instead: mallinfo2()'s uordblks is the
-// bytes of chunks in use in malloc's arenas, hblkhd the bytes of large
-// blocks malloc took straight from mmap; together, what the process holds
-// from malloc right now, chunk headers and size-class rounding included
-// (which is what a key really costs). RSS would also count freed memory
-// malloc keeps for reuse, the code and the stacks.
-//
-// The price: mallinfo2 walks malloc's free lists, so it costs time in
-// proportion to the number of free chunks (about 30 ms with a million of
-// them). That is why it runs only when INFO's memory section is asked for,
-// and why used_memory_peak is the highest value INFO has seen rather than
-// one sampled by the cron.
+// used_memory is the malloc counter of server/memory.h (every block the
+// process holds, chunk headers included), read in a few nanoseconds, so the
+// maxmemory check can afford it before every command. RSS also counts
+// what malloc keeps free for reuse, the code and the stacks: their ratio
+// is mem_fragmentation_ratio.
 MemoryUsage MeasureMemory() {
   MemoryUsage m;
-#ifdef EMBER_ASAN_ALLOCATOR
-  m.used = __sanitizer_get_current_allocated_bytes();
-#else
-  struct mallinfo2 mi = mallinfo2();
-  m.used = mi.uordblks + mi.hblkhd;
-#endif
+  m.used = UsedMemory();
   // /proc/self/statm: size resident shared ... in pages.
   if (FILE* f = std::fopen("/proc/self/statm", "r")) {
     unsigned long size = 0, resident = 0;

@@ -2,13 +2,17 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <cstring>
 #include <random>
 
+#include <fmt/format.h>
+
 #include "protocol/errors.h"
 #include "server/log.h"
+#include "server/memory.h"
 
 namespace ember::server {
 
@@ -176,6 +180,14 @@ void Server::Execute(Client& client, ArgList args) {
   // could be evicted.
   if (config_.maxmemory > 0 && evictor_.RejectsCommand(client, *cmd)) {
     cmd->stats.rejected_calls++;
+    if (cmd->full_name == "exec" && client.has_flag(Client::kMulti)) {
+      // A refused EXEC ends the transaction, naming the reason.
+      DiscardTransaction(client);
+      client.reply().Error(
+          fmt::format("EXECABORT Transaction discarded because of: {}", errors::kOom));
+      CountError(client, errors_before);
+      return;
+    }
     client.reply().Error(errors::kOom);
     CountError(client, errors_before);
     if (client.has_flag(Client::kMulti)) client.set_flag(Client::kDirtyExec);
@@ -426,6 +438,7 @@ void Server::Cron() {
   }
   // An eviction that ran out of time goes on between commands.
   if (evictor_.running()) evictor_.Perform();
+  stats_.used_memory_peak = std::max<uint64_t>(stats_.used_memory_peak, UsedMemory());
   HandleBlockedTimeouts();
   snapshots_.Cron();
   aof_.Cron();

@@ -182,6 +182,7 @@ std::string DescribeClient(const Client& c, int64_t now_ms) {
   if (c.has_flag(Client::kBlocked)) flags += 'b';
   if (c.has_flag(Client::kCloseAfterReply)) flags += 'c';
   if (c.has_flag(Client::kDirtyCas)) flags += 'd';
+  if (c.has_flag(Client::kNoEvict)) flags += 'e';
   // push_back, not assignment: GCC 12 reports a false -Wrestrict on
   // assigning a literal to a string that may have been appended to.
   if (flags.empty()) flags.push_back('N');
@@ -333,9 +334,61 @@ void ClientUnblockCommand(CommandContext& ctx, ArgList args) {
     return ctx.reply().Error(errors::kSyntax);
   }
   Client* target = id > 0 ? ctx.server().FindClient(static_cast<uint64_t>(id)) : nullptr;
-  if (target == nullptr || !target->has_flag(Client::kBlocked)) return ctx.reply().Integer(0);
+  // A client held by CLIENT PAUSE is not in a blocking command: it waits for
+  // the pause (Redis 7.0.15 crashes here; 0 is what it means to say).
+  if (target == nullptr || !target->has_flag(Client::kBlocked) ||
+      ctx.server().pause().IsPostponed(target)) {
+    return ctx.reply().Integer(0);
+  }
   ctx.server().UnblockClient(*target, error ? errors::kUnblockedByClient : std::string_view());
   ctx.reply().Integer(1);
+}
+
+// CLIENT PAUSE timeout [WRITE | ALL]: see server/client_pause.h. The mode
+// is checked before the timeout, as Redis does.
+void ClientPauseCommand(CommandContext& ctx, ArgList args) {
+  if (args.size() > 4) {
+    return ctx.reply().Error(errors::UnknownSubcommandOrArity("pause", "CLIENT"));
+  }
+  bool all = true;
+  if (args.size() == 4) {
+    if (EqualsIgnoreCase(args[3], "write")) {
+      all = false;
+    } else if (!EqualsIgnoreCase(args[3], "all")) {
+      return ctx.reply().Error(errors::kPauseMode);
+    }
+  }
+  int64_t ms;
+  if (!storage::StringToInt64(args[2], &ms)) return ctx.reply().Error(errors::kTimeoutNotInteger);
+  if (ms < 0) return ctx.reply().Error(errors::kTimeoutNegative);
+  // 0 pauses nothing: the deadline has already passed.
+  int64_t end_ms = 0;
+  if (ms > 0) {
+    if (ms > INT64_MAX - ctx.now_ms()) return ctx.reply().Error(errors::kTimeoutOutOfRange);
+    end_ms = ctx.now_ms() + ms;
+  }
+  ctx.server().pause().Pause(end_ms, all);
+  ctx.reply().Ok();
+}
+
+// CLIENT UNPAUSE: the postponed commands run right after this one.
+void ClientUnpauseCommand(CommandContext& ctx, ArgList) {
+  ctx.server().pause().Unpause();
+  ctx.reply().Ok();
+}
+
+// CLIENT NO-EVICT ON | OFF: exempts the connection from client eviction
+// (maxmemory-clients). Ember does not evict clients, so the flag is only
+// stored and shown in CLIENT LIST (docs/differences.md).
+void ClientNoEvictCommand(CommandContext& ctx, ArgList args) {
+  if (EqualsIgnoreCase(args[2], "on")) {
+    ctx.client().set_flag(Client::kNoEvict);
+  } else if (EqualsIgnoreCase(args[2], "off")) {
+    ctx.client().clear_flag(Client::kNoEvict);
+  } else {
+    return ctx.reply().Error(errors::kSyntax);
+  }
+  ctx.reply().Ok();
 }
 
 void ClientHelpCommand(CommandContext& ctx, ArgList) {
@@ -360,7 +413,11 @@ void ClientHelpCommand(CommandContext& ctx, ArgList) {
              "      Kill connections older than the specified age.",
              "LIST [options ...]", "    Return information about client connections. Options:",
              "    * TYPE (NORMAL|MASTER|REPLICA|PUBSUB)", "      Return clients of specified type.",
+             "UNPAUSE", "    Stop the current client pause, resuming traffic.",
+             "PAUSE <timeout> [WRITE|ALL]",
+             "    Suspend all, or just write, clients for <timeout> milliseconds.",
              "SETNAME <name>", "    Assign the name <name> to the current connection.",
+             "NO-EVICT (ON|OFF)", "    Protect current client connection from eviction.",
              "SETINFO <option> <value>",
              "    Set client meta attr. Options are:", "    * LIB-NAME: the client lib name.",
              "    * LIB-VER: the client lib version."});
@@ -433,6 +490,18 @@ void RegisterConnectionCommands(CommandTable& t) {
               {"Unblock a client blocked in a blocking command from a different connection",
                "5.0.0", "connection", "O(log N) where N is the number of client connections",
                "client-id [TIMEOUT | ERROR]"}},
+             {"pause", -3, kCmdAdmin | kCmdNoscript | kCmdLoading | kCmdStale,
+              kConn | kAclAdmin | kAclSlow | kAclDangerous, {}, ClientPauseCommand,
+              {"Stop processing commands from clients for some time", "2.9.50", "connection",
+               "O(1)", "timeout [WRITE | ALL]"}},
+             {"unpause", 2, kCmdAdmin | kCmdNoscript | kCmdLoading | kCmdStale,
+              kConn | kAclAdmin | kAclSlow | kAclDangerous, {}, ClientUnpauseCommand,
+              {"Resume processing of clients that were paused", "6.2.0", "connection",
+               "O(N) Where N is the number of paused clients", ""}},
+             {"no-evict", 3, kCmdAdmin | kCmdNoscript | kCmdLoading | kCmdStale,
+              kConn | kAclAdmin | kAclSlow | kAclDangerous, {}, ClientNoEvictCommand,
+              {"Set client eviction mode for the current connection", "7.0.0", "connection",
+               "O(1)", "ON | OFF"}},
              {"setinfo", 4, kCmdNoscript | kCmdLoading | kCmdStale, kConn | kAclSlow, {},
               ClientSetInfoCommand,
               {"Set client or connection specific info", "7.2.0", "connection", "O(1)",

@@ -305,19 +305,24 @@ void ObjectRefcountCommand(CommandContext& ctx, ArgList args) {
 }
 
 // OBJECT IDLETIME key: seconds since the last access, from the key's 24-bit
-// LRU clock (which wraps every 194 days, as Redis's does).
+// LRU clock (which wraps every 194 days, as Redis's does). Under an LFU
+// policy those bits hold a counter instead (storage/eviction.h).
 void ObjectIdletimeCommand(CommandContext& ctx, ArgList args) {
   Entry* e = ObjectLookup(ctx, args[2]);
   if (e == nullptr) return;
-  uint32_t now = ctx.keyspace().lru_clock();
-  uint32_t then = e->lru();
-  int64_t idle = now >= then ? now - then : now + (Entry::kLruMax - then);
-  ctx.reply().Integer(idle);
+  if (ctx.keyspace().lfu()) return ctx.reply().Error(errors::kLfuSelected);
+  ctx.reply().Integer(
+      static_cast<int64_t>(storage::LruIdleMs(e->lru(), ctx.keyspace().lru_clock()) / 1000));
 }
 
-// OBJECT FREQ key: only tracked under an LFU maxmemory policy.
+// OBJECT FREQ key: the logarithmic access counter, decayed to now (without
+// storing the decay: OBJECT is not an access). Only kept under an LFU policy.
 void ObjectFreqCommand(CommandContext& ctx, ArgList args) {
-  if (ObjectLookup(ctx, args[2])) ctx.reply().Error(errors::kLfuNotSelected);
+  Entry* e = ObjectLookup(ctx, args[2]);
+  if (e == nullptr) return;
+  if (!ctx.keyspace().lfu()) return ctx.reply().Error(errors::kLfuNotSelected);
+  ctx.reply().Integer(
+      storage::LfuDecayedCounter(e->lru(), ctx.now_ms(), ctx.keyspace().lfu_decay_time()));
 }
 
 void ObjectHelpCommand(CommandContext& ctx, ArgList) {
