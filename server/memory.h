@@ -18,6 +18,10 @@
 // the code, the stacks and the kernel's socket buffers are not counted: they
 // are what separates used_memory from used_memory_rss.
 //
+// The counter is a relaxed atomic, as Redis's is: a thread other than the
+// command thread (the AOF's fsync) may allocate or free too, and an
+// uncontended atomic add costs a few nanoseconds beside a malloc's dozens.
+//
 // Under AddressSanitizer the sanitizer replaces malloc itself; its own
 // counter (__sanitizer_get_current_allocated_bytes) is read instead.
 #pragma once
