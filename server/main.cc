@@ -4,6 +4,7 @@
 
 #include <asio.hpp>
 #include <cerrno>
+#include <csignal>
 #include <cstdio>
 #include <cstring>
 #include <random>
@@ -59,6 +60,13 @@ int main(int argc, char** argv) {
     }
   }
 
+  // A file-size limit (ulimit -f) then fails the write with EFBIG, which
+  // the RDB and AOF code report like a full disk, instead of killing the
+  // server with SIGXFSZ. A peer closing its socket is an error on the
+  // write, not a SIGPIPE.
+  std::signal(SIGXFSZ, SIG_IGN);
+  std::signal(SIGPIPE, SIG_IGN);
+
   ember::server::Config config;
   std::string error;
   if (!ember::server::LoadConfigFromArgs(args, &config, &error)) {
@@ -98,8 +106,8 @@ int main(int argc, char** argv) {
   ember::server::Server server(config, &clock);
   // The AOF, when enabled, is the more complete record: it wins over the
   // RDB file.
-  std::string load_error = config.appendonly ? server.aof().LoadAtStartup()
-                                             : server.snapshots().LoadAtStartup();
+  std::string load_error =
+      config.appendonly ? server.aof().LoadAtStartup() : server.snapshots().LoadAtStartup();
   if (!load_error.empty()) {
     Log(LogLevel::kWarning, "{}", load_error);
     return 1;
