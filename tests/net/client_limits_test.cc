@@ -6,14 +6,19 @@
 // disconnected by the server's once-a-second check, so the server's memory
 // stays bounded. A client that reads as it goes is never cut off. `timeout`
 // closes idle clients, but never a client blocked in BLPOP: waiting is what
-// it asked for. And the server holds 10,000 idle connections at once
-// (Redis's default maxclients), each still served.
+// it asked for. The server raises its open-files limit to maxclients + 32
+// at start-up (or lowers maxclients to what the system allows), and holds
+// 10,000 idle connections at once (Redis's default maxclients), each still
+// served.
 #include <gtest/gtest.h>
 
 #include <sys/resource.h>
 
 #include <algorithm>
 #include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
 #include <memory>
 #include <string>
 #include <thread>
@@ -124,6 +129,42 @@ TEST(Timeout, IdleClientsAreClosedButBlockedOnesWait) {
   pusher.Send(Resp({"RPUSH", "queue", "job"}));
   EXPECT_EQ(pusher.ReadReplyBytes(), ":1\r\n");
   EXPECT_EQ(blocked.ReadReplyBytes(), "*2\r\n$5\r\nqueue\r\n$3\r\njob\r\n");
+}
+
+// The soft limit of open files in /proc/<pid>/limits.
+int64_t OpenFilesLimitOf(pid_t pid) {
+  FILE* f = std::fopen(("/proc/" + std::to_string(pid) + "/limits").c_str(), "r");
+  if (f == nullptr) return -1;
+  char line[256];
+  int64_t soft = -1;
+  while (std::fgets(line, sizeof(line), f) != nullptr) {
+    if (std::strncmp(line, "Max open files", 14) == 0) soft = std::atoll(line + 14);
+  }
+  std::fclose(f);
+  return soft;
+}
+
+TEST(OpenFiles, TheServerRaisesItsLimitToMaxclientsPlus32AtStartUp) {
+  rlimit saved;
+  ASSERT_EQ(getrlimit(RLIMIT_NOFILE, &saved), 0);
+  if (saved.rlim_max < 1024) GTEST_SKIP() << "hard RLIMIT_NOFILE below 1024";
+  // Started with a soft limit of 1024 (the usual shell default)...
+  rlimit low = saved;
+  low.rlim_cur = 1024;
+  ASSERT_EQ(setrlimit(RLIMIT_NOFILE, &low), 0);
+  ServerProcess server(EmberServerPath(), {"--save", ""});
+  ASSERT_EQ(setrlimit(RLIMIT_NOFILE, &saved), 0);
+  ASSERT_TRUE(server.started());
+  // ...it makes room for its 10000 clients, or lowers maxclients to fit.
+  RawClient c(server.port());
+  std::string maxclients = c.Call({"CONFIG", "GET", "maxclients"}).elements().at(1).str();
+  if (saved.rlim_max >= 10'032) {
+    EXPECT_EQ(OpenFilesLimitOf(server.pid()), 10'032);
+    EXPECT_EQ(maxclients, "10000");
+  } else {
+    EXPECT_EQ(OpenFilesLimitOf(server.pid()), static_cast<int64_t>(saved.rlim_max));
+    EXPECT_EQ(maxclients, std::to_string(saved.rlim_max - 32));
+  }
 }
 
 // Redis's default maxclients, all at once. The one allowed skip: a machine
