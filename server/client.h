@@ -7,6 +7,7 @@
 // socket at all and drive them through the same dispatcher.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -36,6 +37,9 @@ class ClientTransport {
   // The client was unblocked (served, timed out, CLIENT UNBLOCK): send its
   // reply and go on with the commands it sent meanwhile.
   virtual void Unblocked() = 0;
+  // Output handed to the socket but not yet sent (CLIENT LIST's omem counts
+  // it with the client's output buffer).
+  virtual size_t OutputInFlight() const { return 0; }
 };
 
 // A command queued between MULTI and EXEC.
@@ -53,6 +57,7 @@ class Client {
     kDirtyCas = 1 << 3,         // a WATCHed key changed: EXEC returns nil
     kBlocked = 1 << 4,
     kKilled = 1 << 5,
+    kPubSub = 1 << 6,   // has a pub/sub subscription (RESP2: subscribed mode)
   };
 
   Client(uint64_t id, ClientTransport* transport);
@@ -86,6 +91,7 @@ class Client {
 
   // MULTI: the commands queued for EXEC.
   std::vector<QueuedCommand>& multi_queue() { return multi_queue_; }
+  const std::vector<QueuedCommand>& multi_queue() const { return multi_queue_; }
   // BLPOP and friends: why and until when the client is parked.
   BlockState& block_state() { return block_state_; }
   const BlockState& block_state() const { return block_state_; }

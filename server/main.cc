@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "server/client_limits.h"
 #include "server/config.h"
 #include "server/log.h"
 #include "server/net/net_server.h"
@@ -97,6 +98,11 @@ int main(int argc, char** argv) {
     Log(LogLevel::kWarning, "Can't chdir to '{}': {}", config.dir, std::strerror(errno));
     return 1;
   }
+
+  // Every client is a file descriptor: make room for maxclients of them.
+  int64_t maxclients = ember::server::AdjustOpenFilesLimit(config.maxclients);
+  if (maxclients == 0) return 1;
+  config.maxclients = maxclients;
 
   // A random hash seed per process: clients cannot predict bucket collisions.
   std::random_device rd;
