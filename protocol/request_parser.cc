@@ -53,7 +53,8 @@ bool ScanShortNumber(std::string_view s, size_t start, int64_t* value, size_t* c
       *cr = i;
       return true;
     }
-    if (c < '0' || c > '9') return false;
+    // A 19th digit could overflow: the full parser decides those.
+    if (c < '0' || c > '9' || i - start == kMaxDigits) return false;
     v = v * 10 + (c - '0');
   }
   return false;

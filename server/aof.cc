@@ -7,6 +7,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <cstring>
@@ -231,9 +232,21 @@ bool AofManager::WriteBuffer() {
     }
     last_write_error_ = incr_.error();
     last_write_ok_ = false;
-    // The data stays in the buffer and is retried from the cron. (A partial
-    // write may duplicate a command on retry; Redis truncates the file in
-    // that case, which a reload with aof-load-truncated also handles.)
+    // The data stays in the buffer and is retried from the cron. A short
+    // write (the disk filled up mid-way) left part of a command in the
+    // file: cut it off, as Redis does, or the retry would write that part
+    // twice and leave a corrupt command in the middle of the log.
+    if (ftruncate(incr_.fd(), static_cast<off_t>(incr_size_)) != 0) {
+      // Then keep what did reach the file, and retry only the rest.
+      Log(LogLevel::kWarning, "Could not remove short write from the append-only file: {}",
+          std::strerror(errno));
+      struct stat st;
+      if (fstat(incr_.fd(), &st) == 0 && static_cast<uint64_t>(st.st_size) > incr_size_) {
+        uint64_t landed = static_cast<uint64_t>(st.st_size) - incr_size_;
+        buffer_.erase(0, static_cast<size_t>(std::min<uint64_t>(landed, buffer_.size())));
+        incr_size_ = static_cast<uint64_t>(st.st_size);
+      }
+    }
     return false;
   }
   incr_size_ += buffer_.size();

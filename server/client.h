@@ -7,6 +7,7 @@
 // socket at all and drive them through the same dispatcher.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -36,6 +37,9 @@ class ClientTransport {
   // The client was unblocked (served, timed out, CLIENT UNBLOCK): send its
   // reply and go on with the commands it sent meanwhile.
   virtual void Unblocked() = 0;
+  // Output handed to the socket but not yet sent (CLIENT LIST's omem counts
+  // it with the client's output buffer).
+  virtual size_t OutputInFlight() const { return 0; }
 };
 
 // A command queued between MULTI and EXEC.
@@ -53,7 +57,8 @@ class Client {
     kDirtyCas = 1 << 3,         // a WATCHed key changed: EXEC returns nil
     kBlocked = 1 << 4,
     kKilled = 1 << 5,
-    kNoEvict = 1 << 6,          // CLIENT NO-EVICT ON (stored only)
+    kPubSub = 1 << 6,   // has a pub/sub subscription (RESP2: subscribed mode)
+    kNoEvict = 1 << 7,          // CLIENT NO-EVICT ON (stored only)
   };
 
   Client(uint64_t id, ClientTransport* transport);

@@ -59,7 +59,7 @@ constexpr std::string_view kIntegerNames[] = {
     "count",       "seconds",   "milliseconds", "index",   "index1",         "index2",  "offset",
     "start",       "end",       "stop",         "db",      "destination-db", "cursor",  "increment",
     "decrement",   "client-id", "protover",     "numkeys", "maxage",         "timeout", "port",
-    "numreplicas", "rank",      "num-matches",  "len",     "limit",
+    "numreplicas", "rank",      "num-matches",  "len",     "limit",          "bits",
 };
 constexpr std::string_view kDoubleNames[] = {"score",  "longitude", "latitude",
                                              "radius", "width",     "height"};

@@ -81,6 +81,7 @@ CommandTable CommandTable::Build() {
   RegisterConfigCommands(table);
   RegisterIntrospectionCommands(table);
   RegisterZSetCommands(table);
+  RegisterAclCommands(table);
   return table;
 }
 

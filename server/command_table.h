@@ -58,5 +58,6 @@ void RegisterTransactionCommands(CommandTable& table);
 void RegisterConfigCommands(CommandTable& table);
 void RegisterIntrospectionCommands(CommandTable& table);
 void RegisterZSetCommands(CommandTable& table);
+void RegisterAclCommands(CommandTable& table);
 
 }  // namespace ember::server

@@ -100,6 +100,7 @@ std::vector<ConfigParam> BuildParams() {
       Memory("proto-max-bulk-len", &Config::proto_max_bulk_len, 1024 * 1024, kLongMax),
       Memory("client-query-buffer-limit", &Config::client_query_buffer_limit, 1024 * 1024,
              kLongMax),
+      ConfigParam{"client-output-buffer-limit", "", Kind::kOutputBufferLimit},
       Memory("maxmemory", &Config::maxmemory, 0, kLongMax),
       Enum("maxmemory-policy", &Config::maxmemory_policy,
            {"volatile-lru", "volatile-lfu", "volatile-random", "volatile-ttl", "allkeys-lru",
@@ -126,6 +127,7 @@ std::vector<ConfigParam> BuildParams() {
       with_alias(Int("zset-max-listpack-value", &Config::zset_max_listpack_value, 0, kLongMax),
                  "zset-max-ziplist-value"),
       String("requirepass", &Config::requirepass, ConfigParam::kSensitive),
+      Bool("protected-mode", &Config::protected_mode),
       String("dir", &Config::dir, ConfigParam::kProtected, Kind::kDir),
       String("dbfilename", &Config::dbfilename, ConfigParam::kProtected),
       ConfigParam{"save", "", Kind::kSave},
@@ -179,6 +181,39 @@ std::vector<std::string> Words(std::span<const std::string> args) {
   while (in >> w) words.push_back(w);
   return words;
 }
+
+// Redis's getClientTypeByName, less "master" (which has no limits of its
+// own): -1 for anything else.
+int OutputLimitClass(std::string_view name) {
+  std::string lower = Lower(name);
+  if (lower == "normal") return static_cast<int>(ClientClass::kNormal);
+  if (lower == "slave" || lower == "replica") return static_cast<int>(ClientClass::kReplica);
+  if (lower == "pubsub") return static_cast<int>(ClientClass::kPubSub);
+  return -1;
+}
+
+// "class hard soft seconds [class hard soft seconds ...]": every quadruple
+// is checked before any is applied, so a bad one changes nothing; classes
+// not named keep their limits.
+std::string ParseOutputBufferLimits(const std::vector<std::string>& words, Config* config) {
+  if (words.size() % 4 != 0) return "Wrong number of arguments in buffer limit configuration.";
+  auto limits = config->client_output_buffer_limit;
+  for (size_t i = 0; i < words.size(); i += 4) {
+    int cls = OutputLimitClass(words[i]);
+    if (cls < 0) return "Invalid client class specified in buffer limit configuration.";
+    OutputBufferLimit limit;
+    if (!ParseMemory(words[i + 1], &limit.hard_bytes) ||
+        !ParseMemory(words[i + 2], &limit.soft_bytes) ||
+        !storage::StringToInt64(words[i + 3], &limit.soft_seconds) || limit.soft_seconds < 0) {
+      return "Error in hard, soft or soft_seconds setting in buffer limit configuration.";
+    }
+    limits[static_cast<size_t>(cls)] = limit;
+  }
+  config->client_output_buffer_limit = limits;
+  return "";
+}
+
+constexpr std::string_view kClientClassNames[kClientClasses] = {"normal", "slave", "pubsub"};
 
 std::string ParseSave(const std::vector<std::string>& words, std::vector<SavePoint>* out) {
   if (words.size() % 2 != 0) return "Invalid save parameters";
@@ -296,6 +331,7 @@ std::string ApplyConfigValue(Config* config, const ConfigParam& param,
     }
     return "";
   }
+  if (param.kind == Kind::kOutputBufferLimit) return ParseOutputBufferLimits(Words(args), config);
   if (param.kind == Kind::kList) {
     std::vector<std::string> items = Words(args);
     if (items.size() > kMaxBindAddresses) return "Too many bind addresses specified.";
@@ -354,6 +390,7 @@ std::string ApplyConfigValue(Config* config, const ConfigParam& param,
     }
     case Kind::kSave:
     case Kind::kList:
+    case Kind::kOutputBufferLimit:
       break;
   }
   return "unsupported parameter";
@@ -387,6 +424,16 @@ std::string FormatConfigValue(const Config& config, const ConfigParam& param) {
       for (const SavePoint& p : config.save) {
         if (!out.empty()) out += ' ';
         out += fmt::format("{} {}", p.seconds, p.changes);
+      }
+      return out;
+    }
+    case Kind::kOutputBufferLimit: {
+      std::string out;
+      for (int i = 0; i < kClientClasses; ++i) {
+        const OutputBufferLimit& l = config.client_output_buffer_limit[static_cast<size_t>(i)];
+        if (!out.empty()) out += ' ';
+        out += fmt::format("{} {} {} {}", kClientClassNames[i], l.hard_bytes, l.soft_bytes,
+                           l.soft_seconds);
       }
       return out;
     }
@@ -453,7 +500,8 @@ bool ParseConfigText(std::string_view text, Config* config, std::string* error) 
       continue;
     } else if ((param = FindConfigParam(words[0])) == nullptr) {
       reason = "Bad directive or wrong number of arguments";
-    } else if (param->kind != Kind::kSave && param->kind != Kind::kList && words.size() != 2) {
+    } else if (param->kind != Kind::kSave && param->kind != Kind::kList &&
+               param->kind != Kind::kOutputBufferLimit && words.size() != 2) {
       reason = "wrong number of arguments";
     } else {
       std::span<const std::string> args(words.data() + 1, words.size() - 1);
@@ -621,6 +669,19 @@ void RewriteParam(RewriteState* state, const Config& config, const ConfigParam& 
       if (config.save.empty()) state->RewriteLine(name, "save \"\"", true);
       for (const SavePoint& sp : config.save) {
         state->RewriteLine(name, fmt::format("save {} {}", sp.seconds, sp.changes), true);
+      }
+      break;
+    case Kind::kOutputBufferLimit:
+      // One line per class, written when it differs from the default (as
+      // Redis, which calls the replica class "replica" here).
+      for (int i = 0; i < kClientClasses; ++i) {
+        size_t c = static_cast<size_t>(i);
+        const OutputBufferLimit& l = config.client_output_buffer_limit[c];
+        state->RewriteLine(
+            name,
+            fmt::format("{} {} {} {} {}", name, i == 1 ? "replica" : kClientClassNames[c],
+                        FormatMemory(l.hard_bytes), FormatMemory(l.soft_bytes), l.soft_seconds),
+            l != kDefaults.client_output_buffer_limit[c]);
       }
       break;
     case Kind::kList:

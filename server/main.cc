@@ -4,12 +4,14 @@
 
 #include <asio.hpp>
 #include <cerrno>
+#include <csignal>
 #include <cstdio>
 #include <cstring>
 #include <random>
 #include <string>
 #include <vector>
 
+#include "server/client_limits.h"
 #include "server/config.h"
 #include "server/log.h"
 #include "server/net/net_server.h"
@@ -59,6 +61,13 @@ int main(int argc, char** argv) {
     }
   }
 
+  // A file-size limit (ulimit -f) then fails the write with EFBIG, which
+  // the RDB and AOF code report like a full disk, instead of killing the
+  // server with SIGXFSZ. A peer closing its socket is an error on the
+  // write, not a SIGPIPE.
+  std::signal(SIGXFSZ, SIG_IGN);
+  std::signal(SIGPIPE, SIG_IGN);
+
   ember::server::Config config;
   std::string error;
   if (!ember::server::LoadConfigFromArgs(args, &config, &error)) {
@@ -90,6 +99,11 @@ int main(int argc, char** argv) {
     return 1;
   }
 
+  // Every client is a file descriptor: make room for maxclients of them.
+  int64_t maxclients = ember::server::AdjustOpenFilesLimit(config.maxclients);
+  if (maxclients == 0) return 1;
+  config.maxclients = maxclients;
+
   // A random hash seed per process: clients cannot predict bucket collisions.
   std::random_device rd;
   ember::storage::SetHashSeed((static_cast<uint64_t>(rd()) << 32) | rd());
@@ -98,8 +112,8 @@ int main(int argc, char** argv) {
   ember::server::Server server(config, &clock);
   // The AOF, when enabled, is the more complete record: it wins over the
   // RDB file.
-  std::string load_error = config.appendonly ? server.aof().LoadAtStartup()
-                                             : server.snapshots().LoadAtStartup();
+  std::string load_error =
+      config.appendonly ? server.aof().LoadAtStartup() : server.snapshots().LoadAtStartup();
   if (!load_error.empty()) {
     Log(LogLevel::kWarning, "{}", load_error);
     return 1;

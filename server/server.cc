@@ -11,6 +11,7 @@
 #include <fmt/format.h>
 
 #include "protocol/errors.h"
+#include "server/client_limits.h"
 #include "server/log.h"
 #include "server/memory.h"
 
@@ -518,6 +519,15 @@ std::string Server::ApplyConfigChange(const ConfigParam& param) {
     }
   } else if (name == "dir") {
     if (chdir(config_.dir.c_str()) != 0) return std::strerror(errno);
+  } else if (name == "maxclients") {
+    // More clients need more file descriptors (Redis's updateMaxclients).
+    int64_t possible = AdjustOpenFilesLimit(config_.maxclients);
+    if (possible < config_.maxclients) {
+      return fmt::format(
+          "The operating system is not able to handle the specified number of clients, try with "
+          "{}",
+          possible);
+    }
   } else if (name == "port" || name == "bind") {
     // One rebind covers both; Redis's texts, the details in the log.
     std::string err = hooks_ != nullptr ? hooks_->Rebind() : "";

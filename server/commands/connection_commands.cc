@@ -5,10 +5,12 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "protocol/errors.h"
+#include "server/client_limits.h"
 #include "server/command_table.h"
 #include "server/commands/reply_util.h"
 #include "server/version.h"
@@ -175,44 +177,90 @@ void ClientSetInfoCommand(CommandContext& ctx, ArgList args) {
   ctx.reply().Ok();
 }
 
-// One line of CLIENT LIST / CLIENT INFO, with Redis's fields in its order.
-std::string DescribeClient(const Client& c, int64_t now_ms) {
+size_t ArgvBytes(const std::vector<std::string>& argv) {
+  size_t n = 0;
+  for (const std::string& a : argv) n += a.size();
+  return n;
+}
+
+// Client classes CLIENT LIST and CLIENT KILL filter on: "normal" and
+// "pubsub" are the classes of client-output-buffer-limit; Ember has no
+// master or replica connections, so those match nobody. False if `name` is
+// no class at all.
+bool ParseClientType(std::string_view name, std::optional<ClientClass>* out) {
+  if (EqualsIgnoreCase(name, "normal")) {
+    *out = ClientClass::kNormal;
+  } else if (EqualsIgnoreCase(name, "pubsub")) {
+    *out = ClientClass::kPubSub;
+  } else if (EqualsIgnoreCase(name, "master") || EqualsIgnoreCase(name, "replica") ||
+             EqualsIgnoreCase(name, "slave")) {
+    *out = ClientClass::kReplica;
+  } else {
+    return false;
+  }
+  return true;
+}
+
+// One line of CLIENT LIST / CLIENT INFO, with Redis 7.0's fields in its
+// order. `argv_bytes`: the arguments of the command being run, for the
+// calling client (argv-mem); other clients hold none, unless blocked.
+//
+// Memory fields are Ember's own accounting of the same things: qbuf is the
+// unparsed input (with the current command), obl the reply bytes not yet
+// handed to the socket, oll 1 while a write is in flight, omem all output
+// waiting (what client-output-buffer-limit is checked against), rbs the
+// reply buffer's capacity and rbp what it holds.
+std::string DescribeClient(const Client& c, int64_t now_ms, size_t argv_bytes) {
+  // Redis's flag letters, in its order.
   std::string flags;
+  if (c.has_flag(Client::kPubSub)) flags += 'P';
   if (c.has_flag(Client::kMulti)) flags += 'x';
   if (c.has_flag(Client::kBlocked)) flags += 'b';
-  if (c.has_flag(Client::kCloseAfterReply)) flags += 'c';
   if (c.has_flag(Client::kDirtyCas)) flags += 'd';
+  if (c.has_flag(Client::kCloseAfterReply)) flags += 'c';
   if (c.has_flag(Client::kNoEvict)) flags += 'e';
   // push_back, not assignment: GCC 12 reports a false -Wrestrict on
   // assigning a literal to a string that may have been appended to.
   if (flags.empty()) flags.push_back('N');
   std::string cmd = c.last_command ? c.last_command->full_name : "NULL";
+  if (c.has_flag(Client::kBlocked)) argv_bytes = ArgvBytes(c.block_state().argv);
+  size_t multi_mem = 0;
+  for (const QueuedCommand& q : c.multi_queue()) {
+    multi_mem +=
+        sizeof(QueuedCommand) + q.argv.capacity() * sizeof(std::string) + ArgvBytes(q.argv);
+  }
+  size_t in_flight = c.transport() != nullptr ? c.transport()->OutputInFlight() : 0;
+  size_t omem = c.output().size() + in_flight;
+  size_t qbuf_mem = c.query_buffer_size + c.query_buffer_free;
+  size_t tot_mem =
+      sizeof(Client) + qbuf_mem + argv_bytes + multi_mem + c.output().capacity() + in_flight;
   return fmt::format(
       "id={} addr={} laddr={} fd={} name={} age={} idle={} flags={} db={} sub=0 psub=0 ssub=0 "
-      "multi={} qbuf={} qbuf-free={} argv-mem=0 multi-mem=0 rbs={} rbp=0 obl={} oll=0 omem={} "
-      "tot-mem={} events=r cmd={} user=default redir=-1 resp={} lib-name={} lib-ver={}",
+      "multi={} qbuf={} qbuf-free={} argv-mem={} multi-mem={} rbs={} rbp={} obl={} oll={} "
+      "omem={} tot-mem={} events={} cmd={} user=default redir=-1 resp={} lib-name={} lib-ver={}",
       c.id(), c.addr, c.laddr, c.fd, c.name(), (now_ms - c.created_ms) / 1000,
       (now_ms - c.last_interaction_ms) / 1000, flags, c.db_index(),
-      c.has_flag(Client::kMulti) ? 0 : -1, c.query_buffer_size, c.query_buffer_free,
-      c.query_buffer_size + c.query_buffer_free, c.output().size(), c.output().capacity(),
-      c.query_buffer_size + c.query_buffer_free + c.output().capacity(), cmd, c.resp(),
-      c.lib_name(), c.lib_ver());
+      c.has_flag(Client::kMulti) ? static_cast<int64_t>(c.multi_queue().size()) : -1,
+      c.query_buffer_size, c.query_buffer_free, argv_bytes, multi_mem, c.output().capacity(),
+      c.output().size(), c.output().size(), in_flight > 0 ? 1 : 0, omem, tot_mem,
+      in_flight > 0 ? "rw" : "r", cmd, c.resp(), c.lib_name(), c.lib_ver());
+}
+
+size_t ArgBytes(ArgList args) {
+  size_t n = 0;
+  for (std::string_view a : args) n += a.size();
+  return n;
 }
 
 // CLIENT LIST [TYPE NORMAL|MASTER|REPLICA|PUBSUB] [ID client-id [client-id ...]]
 void ClientListCommand(CommandContext& ctx, ArgList args) {
   std::vector<uint64_t> ids;
   bool filter_ids = false;
-  bool only_none = false;
+  std::optional<ClientClass> type;
   for (size_t i = 2; i < args.size();) {
     if (EqualsIgnoreCase(args[i], "type") && i + 1 < args.size()) {
-      std::string_view t = args[i + 1];
-      if (EqualsIgnoreCase(t, "normal")) {
-      } else if (EqualsIgnoreCase(t, "master") || EqualsIgnoreCase(t, "replica") ||
-                 EqualsIgnoreCase(t, "slave") || EqualsIgnoreCase(t, "pubsub")) {
-        only_none = true;  // Ember has no clients of these kinds yet
-      } else {
-        return ctx.reply().Error(fmt::format("ERR Unknown client type '{}'", t));
+      if (!ParseClientType(args[i + 1], &type)) {
+        return ctx.reply().Error(fmt::format("ERR Unknown client type '{}'", args[i + 1]));
       }
       i += 2;
     } else if (EqualsIgnoreCase(args[i], "id") && i + 1 < args.size()) {
@@ -227,19 +275,18 @@ void ClientListCommand(CommandContext& ctx, ArgList args) {
     }
   }
   std::string out;
-  if (!only_none) {
-    for (const auto& [id, client] : ctx.server().clients()) {
-      if (filter_ids && std::find(ids.begin(), ids.end(), id) == ids.end()) continue;
-      out += DescribeClient(*client, ctx.now_ms());
-      out += '\n';
-    }
+  for (const auto& [id, client] : ctx.server().clients()) {
+    if (filter_ids && std::find(ids.begin(), ids.end(), id) == ids.end()) continue;
+    if (type && ClassOf(*client) != *type) continue;
+    out += DescribeClient(*client, ctx.now_ms(), client == &ctx.client() ? ArgBytes(args) : 0);
+    out += '\n';
   }
   ctx.reply().Verbatim(out);
 }
 
 // CLIENT INFO
-void ClientInfoCommand(CommandContext& ctx, ArgList) {
-  ctx.reply().Verbatim(DescribeClient(ctx.client(), ctx.now_ms()) + "\n");
+void ClientInfoCommand(CommandContext& ctx, ArgList args) {
+  ctx.reply().Verbatim(DescribeClient(ctx.client(), ctx.now_ms(), ArgBytes(args)) + "\n");
 }
 
 // CLIENT KILL ip:port | CLIENT KILL <filter> <value> [<filter> <value> ...]
@@ -256,7 +303,8 @@ void ClientKillCommand(CommandContext& ctx, ArgList args) {
     if (args.size() % 2 != 0) return ctx.reply().Error(errors::kSyntax);
     uint64_t id_filter = 0;
     std::string_view addr, laddr, user;
-    bool skip_me = true, any_type = true;
+    bool skip_me = true;
+    std::optional<ClientClass> type;
     int64_t max_age = 0;
     for (size_t i = 2; i < args.size(); i += 2) {
       std::string_view opt = args[i], val = args[i + 1];
@@ -267,11 +315,7 @@ void ClientKillCommand(CommandContext& ctx, ArgList args) {
         }
         id_filter = static_cast<uint64_t>(id);
       } else if (EqualsIgnoreCase(opt, "type")) {
-        if (EqualsIgnoreCase(val, "normal")) {
-        } else if (EqualsIgnoreCase(val, "master") || EqualsIgnoreCase(val, "replica") ||
-                   EqualsIgnoreCase(val, "slave") || EqualsIgnoreCase(val, "pubsub")) {
-          any_type = false;
-        } else {
+        if (!ParseClientType(val, &type)) {
           return ctx.reply().Error(fmt::format("ERR Unknown client type '{}'", val));
         }
       } else if (EqualsIgnoreCase(opt, "addr")) {
@@ -298,7 +342,7 @@ void ClientKillCommand(CommandContext& ctx, ArgList args) {
       return ctx.reply().Error(fmt::format("ERR No such user '{}'", user));
     }
     for (const auto& [id, c] : server.clients()) {
-      if (!any_type) break;
+      if (type && ClassOf(*c) != *type) continue;
       if (id_filter != 0 && id != id_filter) continue;
       if (!addr.empty() && c->addr != addr) continue;
       if (!laddr.empty() && c->laddr != laddr) continue;

@@ -18,6 +18,7 @@
 #include "server/log.h"
 #include "storage/numbers.h"
 #include "storage/object.h"
+#include "storage/string_ops.h"
 
 namespace ember::server {
 
@@ -135,26 +136,55 @@ void DebugSleep(CommandContext& ctx, std::string_view arg) {
   ctx.reply().Ok();
 }
 
+// DEBUG POPULATE count [prefix] [size]: count string keys "prefix:<i>"
+// holding "value:<i>" (cut or zero-padded to `size` bytes), skipping keys
+// that exist. A quick way for tests and benchmarks to make a big dataset;
+// like Redis, it is not written to the AOF.
+void DebugPopulate(CommandContext& ctx, ArgList args) {
+  int64_t count;
+  int64_t size = 0;
+  if (!storage::StringToInt64(args[2], &count) || count < 0 ||
+      (args.size() == 5 && (!storage::StringToInt64(args[4], &size) || size < 0))) {
+    return ctx.reply().Error(errors::kCountPositive);
+  }
+  std::string_view prefix = args.size() >= 4 ? args[3] : std::string_view("key");
+  storage::SetOptions options;
+  options.condition = storage::SetOptions::Condition::kIfAbsent;
+  std::string key, value;
+  for (int64_t i = 0; i < count; ++i) {
+    key = fmt::format("{}:{}", prefix, i);
+    value = fmt::format("value:{}", i);
+    if (size > 0) value.resize(static_cast<size_t>(size), '\0');
+    auto r = storage::Set(ctx.db(), key, value, options);
+    if (r.ok() && r.value().applied) ctx.KeyModified(key);
+  }
+  ctx.PropagateNothing();
+  ctx.reply().Ok();
+}
+
 void DebugHelp(CommandContext& ctx) {
-  ReplyHelp(
-      ctx.reply(), "DEBUG",
-      {"OBJECT <key>", "    Show low level info about `key` and associated value.",
-       "RELOAD [option ...]",
-       "    Save the RDB on disk and reload it back to memory. Valid <option> values:",
-       "    * MERGE: conflicting keys will be loaded from RDB.",
-       "    * NOFLUSH: the existing database will not be removed before load, but",
-       "      conflicting keys will generate an exception and kill the server.",
-       "    * NOSAVE: the database will be loaded from an existing RDB file.",
-       "    Examples:", "    * DEBUG RELOAD: verify that the server is able to persist, flush and reload",
-       "      the database.",
-       "    * DEBUG RELOAD NOSAVE: replace the current database with the contents of an",
-       "      existing RDB file.",
-       "    * DEBUG RELOAD NOSAVE NOFLUSH MERGE: add the contents of an existing RDB",
-       "      file to the database.",
-       "SET-ACTIVE-EXPIRE <0|1>",
-       "    Setting it to 0 disables expiring keys in background when they are not",
-       "    accessed (otherwise the Redis behavior). Setting it to 1 reenables back the",
-       "    default.", "SLEEP <seconds>", "    Stop the server for <seconds>. Decimals allowed."});
+  ReplyHelp(ctx.reply(), "DEBUG",
+            {"OBJECT <key>",
+             "    Show low level info about `key` and associated value.",
+             "RELOAD [option ...]",
+             "    Save the RDB on disk and reload it back to memory. Valid <option> values:",
+             "    * MERGE: conflicting keys will be loaded from RDB.",
+             "    * NOFLUSH: the existing database will not be removed before load, but",
+             "      conflicting keys will generate an exception and kill the server.",
+             "    * NOSAVE: the database will be loaded from an existing RDB file.",
+             "    Examples:",
+             "    * DEBUG RELOAD: verify that the server is able to persist, flush and reload",
+             "      the database.",
+             "    * DEBUG RELOAD NOSAVE: replace the current database with the contents of an",
+             "      existing RDB file.",
+             "    * DEBUG RELOAD NOSAVE NOFLUSH MERGE: add the contents of an existing RDB",
+             "      file to the database.",
+             "SET-ACTIVE-EXPIRE <0|1>",
+             "    Setting it to 0 disables expiring keys in background when they are not",
+             "    accessed (otherwise the Redis behavior). Setting it to 1 reenables back the",
+             "    default.",
+             "SLEEP <seconds>",
+             "    Stop the server for <seconds>. Decimals allowed."});
 }
 
 // DEBUG subcommand [argument ...]: one command that checks its own
@@ -211,6 +241,8 @@ void DebugCommand(CommandContext& ctx, ArgList args) {
     ctx.reply().Ok();
   } else if (argc == 3 && EqualsIgnoreCase(sub, "object")) {
     DebugObject(ctx, args[2]);
+  } else if (argc >= 3 && argc <= 5 && EqualsIgnoreCase(sub, "populate")) {
+    DebugPopulate(ctx, args);
   } else if (EqualsIgnoreCase(sub, "reload")) {
     DebugReload(ctx, args);
   } else {

@@ -87,6 +87,8 @@ asio::awaitable<void> Connection::ReadLoop() {
       if (ec || closed_) co_return;
       in_end_ += n;
       server.stats().total_net_input_bytes += n;
+      // Any bytes count as activity for `timeout`, even half a command.
+      client_.last_interaction_ms = server.keyspace().now_ms();
     }
 
     bool keep_open = ProcessInput();
@@ -137,8 +139,15 @@ bool Connection::ProcessInput() {
       in_start_ += parser_.consumed();
       break;
     }
+    // CLIENT LIST shows the command being run as part of the query buffer.
+    client_.query_buffer_size = in_end_ - in_start_;
+    client_.query_buffer_free = in_cap_ - in_end_;
     server.Execute(client_, parser_.args());
     in_start_ += parser_.consumed();
+    if (OverOutputLimit()) {
+      Close();
+      return false;
+    }
     limits_.authenticated = client_.authenticated();
     if (client_.has_flag(Client::kCloseAfterReply) || closed_) return false;
   }
@@ -186,7 +195,7 @@ void Connection::ReserveInput(size_t want) {
 
 void Connection::Flush() {
   std::string& out = client_.output();
-  if (out.empty() || writing_ || closed_) return;
+  if (out.empty() || writing_ || closed_ || kill_pending_) return;
   // A reply may confirm a write: the AOF gets it first (and, with
   // appendfsync always, fsyncs it).
   net_.server().BeforeReplies();
@@ -228,6 +237,8 @@ void Connection::OnWriteDone(const std::error_code& ec, size_t n) {
     Close();
     return;
   }
+  // A client reading a long reply is not idle.
+  client_.last_interaction_ms = net_.server().keyspace().now_ms();
   sending_.clear();
   sending_offset_ = 0;
   if (sending_.capacity() > kIdleOutputCap) std::string().swap(sending_);
@@ -249,7 +260,16 @@ void Connection::OnWriteDone(const std::error_code& ec, size_t n) {
 }
 
 void Connection::OutputPending() {
-  if (writing_ || closed_) return;
+  if (closed_ || kill_pending_) return;
+  if (OverOutputLimit()) {
+    // The server may be walking a list this client is on (subscribers):
+    // close once the command that wrote to it is over.
+    kill_pending_ = true;
+    auto self = shared_from_this();
+    asio::post(net_.io(), [self] { self->Close(); });
+    return;
+  }
+  if (writing_) return;
   // Another client's command produced output for us: send it after the
   // current handler returns, not from inside it.
   auto self = shared_from_this();
@@ -297,6 +317,20 @@ void Connection::Resume() {
 }
 
 void Connection::Kill() { Close(); }
+
+bool Connection::OverOutputLimit() {
+  Server& server = net_.server();
+  const OutputBufferLimit& limit =
+      server.config().client_output_buffer_limit[static_cast<size_t>(ClassOf(client_))];
+  if (limit.hard_bytes == 0 && limit.soft_bytes == 0) return false;
+  size_t pending = PendingOutput();
+  if (!output_limit_.Reached(limit, pending, server.keyspace().now_ms())) return false;
+  Log(LogLevel::kWarning,
+      "Client id={} addr={} laddr={} name={} omem={} closed for overcoming of output buffer "
+      "limits.",
+      client_.id(), client_.addr, client_.laddr, client_.name(), pending);
+  return true;
+}
 
 void Connection::CloseGracefully() {
   closing_ = true;

@@ -35,6 +35,7 @@
 
 #include "protocol/request_parser.h"
 #include "server/client.h"
+#include "server/client_limits.h"
 
 namespace ember::server {
 
@@ -52,6 +53,12 @@ class Connection : public std::enable_shared_from_this<Connection>, public Clien
   void OutputPending() override;
   void Blocked(int64_t deadline_ms) override;
   void Unblocked() override;
+  size_t OutputInFlight() const override { return sending_.size() - sending_offset_; }
+  // True (and logged) if the client's unsent output is over its class's
+  // client-output-buffer-limit: the caller closes it. The server's cron asks
+  // every second, so that a soft limit's grace period ends even when no new
+  // output comes.
+  bool OverOutputLimit();
   // Sends what is buffered, then closes (server shutdown).
   void CloseGracefully();
 
@@ -101,6 +108,10 @@ class Connection : public std::enable_shared_from_this<Connection>, public Clien
   bool writing_ = false;
   bool closing_ = false;  // close once output is flushed
   bool closed_ = false;
+  // Over its output limit while another client's command wrote to it:
+  // closed right after that command, its output never sent.
+  bool kill_pending_ = false;
+  OutputLimitTracker output_limit_;
   // Wakes the read loop when it waits for output to drain.
   asio::steady_timer drained_;
   // Fires at a blocked command's deadline.

@@ -4,12 +4,28 @@
 #include <chrono>
 #include <csignal>
 
+#include "protocol/errors.h"
+#include "server/client_limits.h"
 #include "server/log.h"
 #include "server/net/connection.h"
 
 namespace ember::server {
 
 namespace {
+
+// Protected mode: the client is told why, and disconnected. What it may
+// have sent already is read first, so that closing sends a FIN the client
+// can read the message before, not a reset that can discard it.
+void RefuseProtected(asio::ip::tcp::socket& socket) {
+  static const std::string kMessage =
+      "-" + std::string(protocol::errors::kProtectedModeDenied) + "\r\n";
+  std::error_code ec;
+  socket.non_blocking(true, ec);
+  socket.write_some(asio::buffer(kMessage), ec);
+  char drain[4096];
+  socket.read_some(asio::buffer(drain), ec);
+  socket.shutdown(asio::ip::tcp::socket::shutdown_send, ec);
+}
 
 constexpr auto kUseTuple = asio::experimental::as_tuple(asio::use_awaitable);
 
@@ -114,10 +130,17 @@ asio::awaitable<void> NetServer::AcceptLoop(asio::ip::tcp::acceptor& acceptor) {
       continue;
     }
     if (static_cast<int64_t>(connections_.size()) >= server_.config().maxclients) {
-      static constexpr char kMsg[] = "-ERR max number of clients reached\r\n";
+      static const std::string kMsg = "-" + std::string(protocol::errors::kMaxClients) + "\r\n";
       std::error_code wec;
       socket.non_blocking(true, wec);
-      socket.write_some(asio::buffer(kMsg, sizeof(kMsg) - 1), wec);
+      socket.write_some(asio::buffer(kMsg), wec);
+      server_.stats().rejected_connections++;
+      continue;
+    }
+    std::error_code pec;
+    asio::ip::tcp::endpoint peer = socket.remote_endpoint(pec);
+    if (!pec && ProtectedModeDenies(server_.config(), peer.address().to_string())) {
+      RefuseProtected(socket);
       server_.stats().rejected_connections++;
       continue;
     }
@@ -133,23 +156,27 @@ void NetServer::ScheduleCron() {
     if (ec || stopping_) return;
     server_.Cron();
     // Once a second, as Redis's clientsCron does for timeouts.
-    if (++cron_loops_ % server_.config().hz == 0) CloseIdleClients();
+    if (++cron_loops_ % server_.config().hz == 0) ClientsCron();
     ScheduleCron();
   });
 }
 
-void NetServer::CloseIdleClients() {
+void NetServer::ClientsCron() {
   int64_t timeout = server_.config().timeout;
-  if (timeout <= 0) return;
   int64_t now = server_.clock().NowMs();
-  std::vector<Connection*> idle;
+  std::vector<Connection*> doomed;
   for (Connection* c : connections_) {
-    if ((now - c->client().last_interaction_ms) / 1000 > timeout) idle.push_back(c);
+    const Client& client = c->client();
+    // Waiting is what blocked and subscribed clients are for: no timeout.
+    if (timeout > 0 && !client.has_flag(Client::kBlocked) && !client.has_flag(Client::kPubSub) &&
+        (now - client.last_interaction_ms) / 1000 > timeout) {
+      Log(LogLevel::kVerbose, "Closing idle client");
+      doomed.push_back(c);
+    } else if (c->OverOutputLimit()) {
+      doomed.push_back(c);
+    }
   }
-  for (Connection* c : idle) {
-    Log(LogLevel::kVerbose, "Closing idle client");
-    c->Kill();
-  }
+  for (Connection* c : doomed) c->Kill();
 }
 
 void NetServer::Forget(Connection* c) {

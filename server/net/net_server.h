@@ -51,7 +51,9 @@ class NetServer : public ServerHooks {
   asio::awaitable<void> AcceptLoop(asio::ip::tcp::acceptor& acceptor);
   void ScheduleCron();
   void WaitForSignal();
-  void CloseIdleClients();
+  // Once a second: closes idle clients (`timeout`) and those over their
+  // output limits (Redis's clientsCron).
+  void ClientsCron();
 
   asio::io_context& io_;
   Server& server_;

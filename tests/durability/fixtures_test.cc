@@ -8,7 +8,6 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
-#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -17,6 +16,7 @@
 
 #include "protocol/reply_writer.h"
 #include "tests/support/command_harness.h"
+#include "tests/support/dataset.h"
 #include "tests/support/matchers.h"
 
 namespace ember::testing {
@@ -33,51 +33,8 @@ std::string ReadFile(const std::string& path) {
   return s.str();
 }
 
-std::vector<std::string> Strings(const protocol::Value& v) {
-  std::vector<std::string> out;
-  for (const protocol::Value& e : v.elements()) out.push_back(e.str());
-  return out;
-}
-
-// The dataset in the fixtures' format: one line per key (db, key, type,
-// encoding, whether it has a TTL), then its content indented.
 std::string Dump(CommandHarness& h) {
-  std::ostringstream out;
-  for (int db = 0; db < 16; ++db) {
-    h.Run({"SELECT", std::to_string(db)});
-    std::vector<std::string> keys = Strings(h.Run({"KEYS", "*"}));
-    std::sort(keys.begin(), keys.end());
-    for (const std::string& key : keys) {
-      std::string type = h.Run({"TYPE", key}).str();
-      std::string encoding = h.Run({"OBJECT", "ENCODING", key}).str();
-      // A documented difference (docs/differences.md): Ember keeps small
-      // sets of strings in a listpack, as Redis 7.2; Redis 7.0 says
-      // hashtable.
-      if (type == "set" && encoding == "listpack") encoding = "hashtable";
-      bool ttl = h.Run({"PTTL", key}).integer() >= 0;
-      out << "db=" << db << " key=" << key << " type=" << type << " encoding=" << encoding
-          << " has_ttl=" << (ttl ? "yes" : "no") << "\n";
-      std::vector<std::string> lines;
-      if (type == "string") {
-        lines.push_back(h.Run({"GET", key}).str());
-      } else if (type == "list") {
-        lines = Strings(h.Run({"LRANGE", key, "0", "-1"}));
-      } else if (type == "set") {
-        lines = Strings(h.Run({"SMEMBERS", key}));
-        std::sort(lines.begin(), lines.end());
-      } else if (type == "hash") {
-        std::vector<std::string> flat = Strings(h.Run({"HGETALL", key}));
-        for (size_t i = 0; i + 1 < flat.size(); i += 2) lines.push_back(flat[i] + "\t" + flat[i + 1]);
-        std::sort(lines.begin(), lines.end());
-      } else if (type == "zset") {
-        std::vector<std::string> flat = Strings(h.Run({"ZRANGE", key, "0", "-1", "WITHSCORES"}));
-        for (size_t i = 0; i + 1 < flat.size(); i += 2) lines.push_back(flat[i] + "\t" + flat[i + 1]);
-      }
-      for (const std::string& l : lines) out << "  " << l << "\n";
-    }
-  }
-  h.Run({"SELECT", "0"});
-  return out.str();
+  return DumpKeyspace([&](const std::vector<std::string>& args) { return h.Run(args); });
 }
 
 // Loads an RDB file the way DEBUG RELOAD NOSAVE does (flush, load).

@@ -274,6 +274,20 @@ TEST(FramingError, MultibulkCountAboveIntMaxIsInvalid) {
   EXPECT_EQ(ErrorFor("*2147483647\r\n"), "");  // valid, just waiting for arguments
 }
 
+// Lengths near and past the int64 range are numbers too large, not
+// arithmetic that overflows.
+TEST(FramingError, LengthsOfNineteenOrMoreDigitsAreJustTooLarge) {
+  for (std::string_view huge : {"9999999999999999999", "9223372036854775807",
+                                "9223372036854775808", "99999999999999999999"}) {
+    EXPECT_EQ(ErrorFor("*" + std::string(huge) + "\r\n"),
+              "ERR Protocol error: invalid multibulk length")
+        << huge;
+    EXPECT_EQ(ErrorFor("*1\r\n$" + std::string(huge) + "\r\n"),
+              "ERR Protocol error: invalid bulk length")
+        << huge;
+  }
+}
+
 TEST(FramingError, CountLineEndsAtTheFirstCarriageReturn) {
   // "*1\n$4" is not a number: the count line runs up to the first '\r'.
   EXPECT_EQ(ErrorFor("*1\n$4\r\nPING\r\n"), "ERR Protocol error: invalid multibulk length");

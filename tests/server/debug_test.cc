@@ -6,7 +6,7 @@
 // "yes", or "local" for clients on a loopback address. DEBUG SLEEP stops
 // the whole server; DEBUG SET-ACTIVE-EXPIRE 0 stops the cron from deleting
 // expired keys (lazy expiry on access still works); DEBUG OBJECT describes
-// a value the way Redis does.
+// a value the way Redis does; DEBUG POPULATE fills the dataset.
 //
 // SHUTDOWN takes Redis 7.0's options; when it succeeds there is no reply:
 // the server asks the process around it to stop (ServerHooks), and the
@@ -92,6 +92,25 @@ TEST(Debug, UnknownSubcommandOrWrongArityNamesItAsGiven) {
   EXPECT_THAT(h.Run({"DEBUG", "HELP", "me"}),
               IsError("ERR unknown subcommand or wrong number of arguments for 'HELP'. Try "
                       "DEBUG HELP."));
+}
+
+// DEBUG POPULATE makes big datasets quickly: "key:<i>" = "value:<i>", cut
+// or zero-padded to a size, never overwriting a key that exists.
+TEST(Debug, PopulateCreatesNumberedKeysAndSkipsExistingOnes) {
+  CommandHarness h(DebugSetting("yes"));
+  h.Run({"SET", "key:1", "mine"});
+  EXPECT_THAT(h.Run({"DEBUG", "POPULATE", "3"}), IsOk());
+  EXPECT_THAT(h.Run({"DBSIZE"}), IsInt(3));
+  EXPECT_THAT(h.Run({"GET", "key:0"}), IsBulk("value:0"));
+  EXPECT_THAT(h.Run({"GET", "key:1"}), IsBulk("mine"));
+  EXPECT_THAT(h.Run({"DEBUG", "POPULATE", "2", "p", "10"}), IsOk());
+  EXPECT_THAT(h.Run({"GET", "p:1"}), IsBulk(std::string("value:1\0\0\0", 10)));
+  EXPECT_THAT(h.Run({"DEBUG", "POPULATE", "1", "short", "3"}), IsOk());
+  EXPECT_THAT(h.Run({"GET", "short:0"}), IsBulk("val"));
+  for (const char* bad : {"-1", "abc"}) {
+    EXPECT_THAT(h.Run({"DEBUG", "POPULATE", bad}),
+                IsError("ERR value is out of range, must be positive"));
+  }
 }
 
 TEST(Debug, HelpListsWhatEmberImplements) {

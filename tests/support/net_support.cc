@@ -46,7 +46,6 @@ struct EmberThread::Impl {
 
 EmberThread::EmberThread(server::Config config) : impl_(std::make_unique<Impl>()) {
   config.port = 0;
-  config.bind = {"127.0.0.1"};
   if (config.enable_debug_command == "no") config.enable_debug_command = "yes";
   config.save.clear();
   impl_->server = std::make_unique<server::Server>(std::move(config), &impl_->clock);
@@ -66,13 +65,46 @@ EmberThread::~EmberThread() {
   thread_.join();
 }
 
-RawClient::RawClient(int port) {
-  fd_ = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  addr.sin_port = htons(static_cast<uint16_t>(port));
-  if (connect(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) != 0) {
+RawClient::RawClient(int port) : RawClient(port, "127.0.0.1") {}
+
+namespace {
+
+// An IPv4 or IPv6 socket address; false if `host` is neither.
+bool MakeAddress(const std::string& host, int port, sockaddr_storage* out, socklen_t* len) {
+  *out = {};
+  auto* v4 = reinterpret_cast<sockaddr_in*>(out);
+  if (inet_pton(AF_INET, host.c_str(), &v4->sin_addr) == 1) {
+    v4->sin_family = AF_INET;
+    v4->sin_port = htons(static_cast<uint16_t>(port));
+    *len = sizeof(sockaddr_in);
+    return true;
+  }
+  auto* v6 = reinterpret_cast<sockaddr_in6*>(out);
+  if (inet_pton(AF_INET6, host.c_str(), &v6->sin6_addr) == 1) {
+    v6->sin6_family = AF_INET6;
+    v6->sin6_port = htons(static_cast<uint16_t>(port));
+    *len = sizeof(sockaddr_in6);
+    return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+RawClient::RawClient(int port, const std::string& host, const std::string& source) {
+  sockaddr_storage addr;
+  socklen_t len;
+  if (!MakeAddress(host, port, &addr, &len)) return;
+  fd_ = socket(addr.ss_family, SOCK_STREAM, 0);
+  if (fd_ < 0) return;
+  sockaddr_storage from;
+  socklen_t from_len;
+  bool ok = true;
+  if (!source.empty()) {
+    ok = MakeAddress(source, 0, &from, &from_len) &&
+         bind(fd_, reinterpret_cast<sockaddr*>(&from), from_len) == 0;
+  }
+  if (!ok || connect(fd_, reinterpret_cast<sockaddr*>(&addr), len) != 0) {
     close(fd_);
     fd_ = -1;
     return;

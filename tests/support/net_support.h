@@ -20,8 +20,9 @@ namespace ember::testing {
 // A port nothing listens on right now (bind to port 0, read it, close).
 int FreePort();
 
-// Ember, in process, on 127.0.0.1 and an ephemeral port, served by its own
-// thread. The real network layer, the real dispatcher, the system clock.
+// Ember, in process, on an ephemeral port of config.bind (127.0.0.1 unless
+// the test sets it), served by its own thread. The real network layer, the
+// real dispatcher, the system clock.
 class EmberThread {
  public:
   explicit EmberThread(server::Config config = {});
@@ -39,6 +40,10 @@ class EmberThread {
 class RawClient {
  public:
   explicit RawClient(int port);
+  // To `host` (an IPv4 or IPv6 address), from the local address `source`
+  // if not empty: connecting from 127.0.0.2 to 127.0.0.1 makes a loopback
+  // connection that is not "local" to Redis's protected mode.
+  RawClient(int port, const std::string& host, const std::string& source = "");
   ~RawClient();
   RawClient(const RawClient&) = delete;
   RawClient& operator=(const RawClient&) = delete;
