@@ -159,6 +159,7 @@ LoadReport RunLoad(const std::string& label, App& app, const LoadConfig& load) {
       std::uniform_real_distribution<double> u(0, 1);
       httplib::Client http("127.0.0.1", app.port());
       http.set_keep_alive(true);
+      http.set_tcp_nodelay(true);
       while (next.fetch_add(1) < load.requests) {
         bool hot_pick = u(rng) < load.hot_share;
         int64_t id =

@@ -12,6 +12,9 @@ HttpService::HttpService(int worker_threads) {
   // An idle keep-alive connection holds a worker thread; do not let it hold
   // one (or delay shutdown) for long.
   server_.set_keep_alive_timeout(1);
+  // Without it, a response written in two pieces (headers, body) waits for
+  // the client's delayed ACK: 40 ms added to every request.
+  server_.set_tcp_nodelay(true);
 }
 
 HttpService::~HttpService() { Stop(); }
