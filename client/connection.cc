@@ -390,6 +390,10 @@ Result<Value> Connection::Run(const Args& args, Millis timeout) {
       NameIs(name, "MONITOR")) {
     return Error(ErrorKind::kUsage, name + " changes the connection's mode; use Subscriber");
   }
+  // Connect first: finding the old connection closed is one way to learn
+  // that a WATCH or MULTI was lost.
+  Status s = EnsureConnected();
+  if (!s.ok()) return s.error();
   if (txn_lost_) {
     bool ends = NameIs(name, "EXEC") || NameIs(name, "DISCARD") || NameIs(name, "UNWATCH") ||
                 NameIs(name, "RESET");
@@ -401,8 +405,6 @@ Result<Value> Connection::Run(const Args& args, Millis timeout) {
     }
     txn_lost_ = false;  // a new WATCH starts a new transaction
   }
-  Status s = EnsureConnected();
-  if (!s.ok()) return s.error();
   std::string encoded;
   EncodeCommand(args, &encoded);
   auto replies = RoundTrip(encoded, 1, timeout);
@@ -436,12 +438,16 @@ Result<std::vector<Result<Value>>> Pipeline::Execute() {
   size_t n = std::exchange(count_, 0);
   for (const Args& c : commands) {
     if (c.empty()) return Error(ErrorKind::kUsage, "empty command in pipeline");
-    if (conn_->txn_lost_) return Error(ErrorKind::kIo, "transaction state was lost");
   }
   std::vector<Result<Value>> out;
   if (n == 0) return out;
   Status s = conn_->EnsureConnected();
   if (!s.ok()) return s.error();
+  if (conn_->txn_lost_) {
+    return Error(ErrorKind::kIo,
+                 "the connection was lost during WATCH/MULTI; end the transaction (EXEC, "
+                 "DISCARD or UNWATCH) and start it again");
+  }
   auto replies = conn_->RoundTrip(encoded, n, conn_->options_.read_timeout);
   if (!replies.ok()) return replies.error();
   out.reserve(n);
@@ -460,17 +466,19 @@ Transaction& Transaction::Add(const Args& args) {
 Result<ExecReply> Transaction::Exec() {
   std::vector<Args> commands = std::move(commands_);
   commands_.clear();
+  for (const Args& c : commands) {
+    if (c.empty()) return Error(ErrorKind::kUsage, "empty command in transaction");
+  }
+  // Connect first: finding the old connection closed is one way to learn
+  // that the WATCH was lost.
+  Status s = conn_->EnsureConnected();
+  if (!s.ok()) return s.error();
   if (conn_->txn_lost_) {
     conn_->txn_lost_ = false;
     return Error(ErrorKind::kIo,
                  "the connection was lost during WATCH; the transaction did not run and must "
                  "be started again");
   }
-  for (const Args& c : commands) {
-    if (c.empty()) return Error(ErrorKind::kUsage, "empty command in transaction");
-  }
-  Status s = conn_->EnsureConnected();
-  if (!s.ok()) return s.error();
   std::string encoded;
   EncodeCommand({"MULTI"}, &encoded);
   for (const Args& c : commands) EncodeCommand(c, &encoded);

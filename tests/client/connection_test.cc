@@ -175,13 +175,18 @@ TEST_P(ClientConnection, CommandInFlightWhenKilledFailsAndIsNotResent) {
   ASSERT_TRUE(id.ok());
   std::thread killer([&] {
     Connection k(Opts());
-    // Wait until c is blocked in BLPOP, then kill it.
+    // Wait until c is blocked in BLPOP (its request reached the server),
+    // then kill it.
     auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
     while (std::chrono::steady_clock::now() < deadline) {
-      auto blocked = AsInteger(k.Command({"CLIENT", "KILL", "ID", *id}));
-      if (blocked.ok() && *blocked == 1) return;
-      std::this_thread::sleep_for(Millis(10));
+      auto info = AsOptionalString(k.Command({"INFO", "clients"}));
+      if (info.ok() && info->has_value() &&
+          (*info)->find("blocked_clients:1") != std::string::npos) {
+        break;
+      }
+      std::this_thread::sleep_for(Millis(5));
     }
+    (void)k.Command({"CLIENT", "KILL", "ID", *id});
   });
   auto r = c.BlockingCommand({"BLPOP", "never", 5}, Millis(5000));
   killer.join();

@@ -165,5 +165,47 @@ TEST_P(ClientTransaction, ConnectionLostWhileWatchingFailsTheTransaction) {
   EXPECT_TRUE(c.Command({"PING"}).ok());
 }
 
+// The same, without a command in between: Exec itself must notice.
+TEST_P(ClientTransaction, ExecRightAfterTheWatchedConnectionDiedDoesNotRun) {
+  Connection c(Opts());
+  auto id = AsInteger(c.Command({"CLIENT", "ID"}));
+  ASSERT_TRUE(id.ok());
+  ASSERT_TRUE(c.Command({"WATCH", "acct"}).ok());
+  Connection killer(Opts());
+  ASSERT_TRUE(killer.Command({"CLIENT", "KILL", "ID", *id}).ok());
+  ASSERT_TRUE(killer.Command({"SET", "acct", "changed"}).ok());
+  Transaction tx(&c);
+  tx.Add({"SET", "acct", "overwritten"});
+  auto r = tx.Exec();
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().kind(), ErrorKind::kIo);
+  auto v = AsOptionalString(killer.Command({"GET", "acct"}));
+  ASSERT_TRUE(v.ok() && v->has_value());
+  EXPECT_EQ(**v, "changed");
+}
+
+// MULTI sent as a plain command after the WATCHed connection died must not
+// open an unprotected transaction on a fresh connection.
+TEST_P(ClientTransaction, MultiAfterTheWatchedConnectionDiedIsRefused) {
+  Connection c(Opts());
+  auto id = AsInteger(c.Command({"CLIENT", "ID"}));
+  ASSERT_TRUE(id.ok());
+  ASSERT_TRUE(c.Command({"WATCH", "acct"}).ok());
+  Connection killer(Opts());
+  ASSERT_TRUE(killer.Command({"CLIENT", "KILL", "ID", *id}).ok());
+  ASSERT_TRUE(killer.Command({"SET", "acct", "changed"}).ok());
+  auto multi = c.Command({"MULTI"});
+  ASSERT_FALSE(multi.ok());
+  EXPECT_EQ(multi.error().kind(), ErrorKind::kIo);
+  // Until the transaction is ended, nothing runs on the new connection...
+  EXPECT_FALSE(c.Command({"SET", "acct", "overwritten"}).ok());
+  EXPECT_FALSE(c.Command({"EXEC"}).ok());
+  // ...and after it, everything does.
+  EXPECT_TRUE(c.Command({"PING"}).ok());
+  auto v = AsOptionalString(killer.Command({"GET", "acct"}));
+  ASSERT_TRUE(v.ok() && v->has_value());
+  EXPECT_EQ(**v, "changed");
+}
+
 }  // namespace
 }  // namespace ember::testing
