@@ -3,7 +3,8 @@
 # second run is quick. Usage: scripts/install-deps.sh build|test
 set -euo pipefail
 
-build_pkgs=(g++ cmake make libasio-dev libfmt-dev)
+build_pkgs=(g++ cmake make libasio-dev libfmt-dev
+  pkg-config libcpp-httplib-dev libsqlite3-dev nlohmann-json3-dev)  # the last four: demos/
 test_pkgs=(googletest libgtest-dev libgmock-dev libbenchmark-dev redis-server redis-tools)
 
 wanted=("${build_pkgs[@]}")
