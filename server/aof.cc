@@ -367,7 +367,13 @@ std::string AofManager::BackgroundRewrite() {
   }
   // 3. A child writes the new base from its frozen copy of the dataset.
   child_base_seq_ = (manifest_.has_base ? manifest_.base.seq : 0) + 1;
+  auto fork_start = std::chrono::steady_clock::now();
   pid_t pid = fork();
+  if (pid > 0) {
+    server_.stats().RecordFork(std::chrono::duration_cast<std::chrono::microseconds>(
+                                   std::chrono::steady_clock::now() - fork_start)
+                                   .count());
+  }
   if (pid < 0)
     return std::string("Can't rewrite append only file in background: fork: ") +
            std::strerror(errno);

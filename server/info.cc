@@ -260,6 +260,8 @@ void StatsSection(Server& server, std::string* out) {
   Field(out, "evicted_keys", stats.evicted_keys);
   Field(out, "keyspace_hits", ks.keyspace_hits);
   Field(out, "keyspace_misses", ks.keyspace_misses);
+  Field(out, "latest_fork_usec", stats.latest_fork_usec);
+  Field(out, "total_forks", stats.total_forks);
   Field(out, "unexpected_error_replies", stats.unexpected_error_replies);
   Field(out, "total_error_replies", stats.total_error_replies);
 }

@@ -57,6 +57,14 @@ struct ServerStats {
   std::map<std::string, uint64_t> errors_by_code;  // INFO errorstats
   uint64_t dirty = 0;  // changes since the last save
   uint64_t evicted_keys = 0;  // by maxmemory (eviction.h)
+  // fork() for BGSAVE and BGREWRITEAOF: copying the page tables is the one
+  // pause a background save puts on the event loop.
+  int64_t latest_fork_usec = 0;
+  uint64_t total_forks = 0;
+  void RecordFork(int64_t usec) {
+    latest_fork_usec = usec;
+    ++total_forks;
+  }
   // Random 40-hex-digit identities made at start-up (INFO run_id,
   // master_replid): a restarted server is recognisably another one.
   std::string run_id;

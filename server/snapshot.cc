@@ -67,7 +67,13 @@ std::string SnapshotManager::BackgroundSave() {
   dirty_at_fork_ = server_.stats().dirty;
   persistence::RdbWriteOptions options = WriteOptions(server_);
   std::string path = Path();
+  auto fork_start = std::chrono::steady_clock::now();
   pid_t pid = fork();
+  if (pid > 0) {
+    server_.stats().RecordFork(std::chrono::duration_cast<std::chrono::microseconds>(
+                                   std::chrono::steady_clock::now() - fork_start)
+                                   .count());
+  }
   if (pid < 0) {
     last_bgsave_ok_ = false;
     std::string why = std::strerror(errno);
