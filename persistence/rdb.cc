@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <memory>
@@ -176,6 +177,11 @@ bool ReadRdb(const uint8_t* data, size_t size, storage::Keyspace* keyspace,
       case rdb::kOpResizeDb: {
         uint64_t size_hint, expires_hint;
         if (!dec.Length(&size_hint) || !dec.Length(&expires_hint)) return fail("");
+        // Size the table once, as Redis does, instead of doubling it all
+        // the way up. A key takes at least 3 bytes of file, so a corrupt
+        // hint cannot make us allocate more than the file could hold.
+        keyspace->db(db_index).Reserve(
+            static_cast<size_t>(std::min<uint64_t>(size_hint, dec.remaining() / 3)));
         continue;
       }
       case rdb::kOpAux: {

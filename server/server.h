@@ -17,6 +17,7 @@
 #include <string>
 #include <unordered_map>
 
+#include "server/aof.h"
 #include "server/blocking.h"
 #include "server/client.h"
 #include "server/client_pause.h"
@@ -24,12 +25,11 @@
 #include "server/command_table.h"
 #include "server/config.h"
 #include "server/eviction.h"
-#include "server/aof.h"
 #include "server/snapshot.h"
+#include "server/watch.h"
 #include "storage/clock.h"
 #include "storage/expire.h"
 #include "storage/keyspace.h"
-#include "server/watch.h"
 
 namespace ember::server {
 
@@ -55,8 +55,8 @@ struct ServerStats {
   uint64_t total_error_replies = 0;
   uint64_t unexpected_error_replies = 0;
   std::map<std::string, uint64_t> errors_by_code;  // INFO errorstats
-  uint64_t dirty = 0;  // changes since the last save
-  uint64_t evicted_keys = 0;  // by maxmemory (eviction.h)
+  uint64_t dirty = 0;                              // changes since the last save
+  uint64_t evicted_keys = 0;                       // by maxmemory (eviction.h)
   // fork() for BGSAVE and BGREWRITEAOF: copying the page tables is the one
   // pause a background save puts on the event loop.
   int64_t latest_fork_usec = 0;

@@ -147,6 +147,8 @@ class Database {
   // Incremental rehashing and shrinking, from the server cron.
   void Maintain(int64_t budget_us);
   void set_resize_allowed(bool allowed) { dict_.set_resize_allowed(allowed); }
+  // Sizes the key table for `keys` keys ahead of a load.
+  void Reserve(size_t keys) { dict_.Reserve(keys); }
 
   // Bytes of memory held by the key table itself (bucket arrays and the
   // volatile list), for INFO memory.

@@ -299,6 +299,21 @@ class Dict {
     for (Node* n = t.buckets[index]; n != nullptr; n = Traits::Next(n)) fn(n);
   }
 
+ public:
+  // Sizes the table for `n` entries up front (an RDB file says how many
+  // keys follow), so loading does not rehash again and again as it grows.
+  void Reserve(size_t n) {
+    if (rehashing() || n <= t_[0].size()) return;
+    if (t_[0].buckets == nullptr) {
+      size_t size = kInitialSize;
+      while (size < n) size <<= 1;
+      Allocate(&t_[0], size);
+      return;
+    }
+    Resize(n);
+  }
+
+ private:
   void ExpandIfNeeded() {
     if (rehashing()) return;
     Table& t = t_[0];

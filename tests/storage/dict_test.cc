@@ -105,6 +105,27 @@ TEST(Dict, StartsWithFourBucketsAndDoublesAtLoadFactorOne) {
   EXPECT_EQ(t.dict().buckets(), 8u);
 }
 
+// Loading an RDB file knows the key count up front (RESIZEDB): the table is
+// sized once, and filling it never starts a rehash.
+TEST(Dict, ReserveSizesTheTableOnceForWhatWillBeInserted) {
+  Table t;
+  t.dict().Reserve(1000);
+  EXPECT_EQ(t.dict().buckets(), 1024u);
+  for (int i = 0; i < 1000; ++i) {
+    t.Insert(Key(i));
+    ASSERT_FALSE(t.dict().rehashing()) << i;
+  }
+  EXPECT_EQ(t.dict().buckets(), 1024u);
+  t.dict().Reserve(10);  // never shrinks
+  EXPECT_EQ(t.dict().buckets(), 1024u);
+  // A non-empty table grows by an ordinary incremental rehash.
+  t.dict().Reserve(5000);
+  EXPECT_TRUE(t.dict().rehashing());
+  FinishRehash(t.dict());
+  EXPECT_EQ(t.dict().buckets(), 8192u);
+  for (int i = 0; i < 1000; ++i) ASSERT_TRUE(t.Contains(Key(i))) << i;
+}
+
 TEST(Dict, RehashingMovesABucketPerOperation) {
   Table t;
   for (int i = 0; i < 1024; ++i) t.Insert(Key(i));
