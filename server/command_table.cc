@@ -81,6 +81,8 @@ CommandTable CommandTable::Build() {
   RegisterConfigCommands(table);
   RegisterIntrospectionCommands(table);
   RegisterZSetCommands(table);
+  RegisterPubSubCommands(table);
+  RegisterMonitoringCommands(table);
   return table;
 }
 

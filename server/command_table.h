@@ -58,5 +58,7 @@ void RegisterTransactionCommands(CommandTable& table);
 void RegisterConfigCommands(CommandTable& table);
 void RegisterIntrospectionCommands(CommandTable& table);
 void RegisterZSetCommands(CommandTable& table);
+void RegisterPubSubCommands(CommandTable& table);
+void RegisterMonitoringCommands(CommandTable& table);
 
 }  // namespace ember::server
