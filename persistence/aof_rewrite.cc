@@ -9,6 +9,8 @@
 #include "storage/quicklist.h"
 #include "storage/set_object.h"
 #include "storage/string_ops.h"
+#include "storage/zset.h"
+#include "storage/zset_ops.h"
 
 namespace ember::persistence {
 
@@ -77,6 +79,19 @@ void WriteKey(CommandWriter& w, const storage::Entry* e) {
       storage::SetObject::Of(e).ForEach(
           [&](const storage::listpack::Value& m) { items.push_back(m.ToString()); });
       WriteBatched(w, "SADD", key, items, 1);
+      break;
+    }
+    case storage::ObjType::kZSet: {
+      // Scores as "%.17g" (or inf, -inf): ZADD parses them back to the
+      // same double.
+      std::vector<std::string> items;
+      storage::zset::ZValue z{e->encoding(), e->external()};
+      storage::zset::ForEach(z, [&](std::string_view m, double score) {
+        char buf[32];
+        items.emplace_back(buf, storage::FormatScore(score, buf));
+        items.emplace_back(m);
+      });
+      WriteBatched(w, "ZADD", key, items, 2);
       break;
     }
     default:

@@ -1,7 +1,10 @@
 #include "persistence/rdb_values.h"
 
+#include <algorithm>
+#include <cmath>
 #include <string_view>
 #include <unordered_set>
+#include <utility>
 #include <vector>
 
 #include "persistence/rdb_format.h"
@@ -11,9 +14,12 @@
 #include "storage/keyspace.h"
 #include "storage/listpack.h"
 #include "storage/numbers.h"
+#include "storage/object.h"
 #include "storage/quicklist.h"
 #include "storage/set_object.h"
 #include "storage/string_ops.h"
+#include "storage/zset.h"
+#include "storage/zset_listpack.h"
 
 namespace ember::persistence {
 
@@ -80,6 +86,25 @@ void WriteSet(RdbEncoder& enc, const Entry* e) {
   s.ForEach([&](const listpack::Value& m) { enc.String(m.View(buf)); });
 }
 
+// A listpack sorted set is written as its bytes (type 17); a skiplist as
+// its length, then member and 8-byte binary score for each element (type
+// 5), from the highest to the lowest as Redis writes them: Redis inserts
+// what it loads into a skiplist, and in that order each insertion lands at
+// the head.
+void WriteZSet(RdbEncoder& enc, const Entry* e) {
+  if (e->encoding() == storage::Encoding::kListpack) {
+    const auto* lp = static_cast<const uint8_t*>(e->external());
+    enc.String(AsView(lp, listpack::Bytes(lp)));
+    return;
+  }
+  const auto* zsl = static_cast<const storage::ZSkiplist*>(e->external());
+  enc.Length(zsl->size());
+  for (const storage::ZNode* x = zsl->Last(); x != nullptr; x = storage::ZSkiplist::Prev(x)) {
+    enc.String(x->member());
+    enc.BinaryDouble(x->score());
+  }
+}
+
 uint8_t TypeByte(const Entry* e) {
   switch (e->type()) {
     case ObjType::kString:
@@ -91,6 +116,9 @@ uint8_t TypeByte(const Entry* e) {
                                                            : rdb::kTypeHash;
     case ObjType::kSet:
       return e->encoding() == storage::Encoding::kIntset ? rdb::kTypeSetIntset : rdb::kTypeSet;
+    case ObjType::kZSet:
+      return e->encoding() == storage::Encoding::kListpack ? rdb::kTypeZSetListpack
+                                                           : rdb::kTypeZSet2;
     default:
       return rdb::kTypeString;  // replaced as each collection type lands
   }
@@ -109,6 +137,9 @@ void WriteValue(RdbEncoder& enc, const Entry* e) {
       return;
     case ObjType::kSet:
       WriteSet(enc, e);
+      return;
+    case ObjType::kZSet:
+      WriteZSet(enc, e);
       return;
     default:
       return;
@@ -339,6 +370,158 @@ bool ReadSet(RdbDecoder& dec, uint8_t type, const std::string& key, storage::Dat
   return s.Finish(dec, db, key, expire_at, outcome);
 }
 
+// A sorted set being loaded, in either encoding (for Loading<>).
+class ZSetObject {
+ public:
+  ZSetObject(storage::Encoding encoding, void* ptr) : encoding_(encoding), ptr_(ptr) {}
+
+  size_t size() const {
+    if (ptr_ == nullptr) return 0;
+    return encoding_ == storage::Encoding::kListpack
+               ? storage::zset_lp::Length(static_cast<const uint8_t*>(ptr_))
+               : static_cast<const storage::ZSkiplist*>(ptr_)->size();
+  }
+  Entry::ValueSpec Spec() const {
+    Entry::ValueSpec spec;
+    spec.kind = storage::ValueKind::kExternal;
+    spec.type = ObjType::kZSet;
+    spec.encoding = encoding_;
+    spec.pointer = ptr_;
+    return spec;
+  }
+  void Free() {
+    if (ptr_ != nullptr) storage::FreeObject(ObjType::kZSet, encoding_, ptr_);
+    ptr_ = nullptr;
+  }
+
+  storage::Encoding encoding() const { return encoding_; }
+  void* ptr() const { return ptr_; }
+
+ private:
+  storage::Encoding encoding_;
+  void* ptr_;
+};
+
+// A listpack that holds more members than zset-max-listpack-entries
+// becomes a skiplist; the member lengths are not checked, as Redis 7.0
+// does not check them for a blob either.
+void ConvertIfTooLong(Loading<ZSetObject>& z, const storage::CollectionLimits& limits) {
+  if (z->encoding() != storage::Encoding::kListpack ||
+      static_cast<int64_t>(z->size()) <= limits.zset_max_listpack_entries) {
+    return;
+  }
+  const auto* lp = static_cast<const uint8_t*>(z->ptr());
+  z.Replace(ZSetObject(storage::Encoding::kSkiplist, storage::zset_lp::ToSkiplist(lp)));
+}
+
+// The members and scores of a compact blob, checked as they come: every
+// score a number, the pairs in the order a listpack keeps them (by score,
+// then member), each member once. Ember's listpack code relies on that
+// order, so a blob out of order is refused rather than loaded as is.
+class PairChecker {
+ public:
+  bool Add(std::string_view member, std::string_view score_text, double* score) {
+    if (!storage::StringToDouble(score_text, score)) return false;
+    return Add(member, *score);
+  }
+  bool Add(std::string_view member, double score) {
+    if (have_prev_) {
+      if (score < prev_score_) return false;
+      if (score == prev_score_ && storage::CompareMembers(prev_member_, member) >= 0) return false;
+    }
+    if (!members_.emplace(member).second) return false;
+    prev_member_.assign(member);
+    prev_score_ = score;
+    have_prev_ = true;
+    return true;
+  }
+
+ private:
+  std::unordered_set<std::string> members_;
+  std::string prev_member_;
+  double prev_score_ = 0;
+  bool have_prev_ = false;
+};
+
+// Sorted sets: members with text scores (type 3, before Redis 3.2) or
+// binary ones (type 5), loaded into a skiplist and converted to a listpack
+// if small enough by both limits, as Redis does; or a compact blob: a
+// listpack (type 17, Redis 7) kept as it is, or a ziplist (type 12, Redis
+// 2.6-6.2) rebuilt as a listpack, either converted to a skiplist if it
+// holds too many members. A NaN score, a duplicate member or a malformed
+// blob is an error, as in Redis.
+bool ReadZSet(RdbDecoder& dec, uint8_t type, const std::string& key, storage::Database* db,
+              int64_t expire_at, LoadOutcome* outcome) {
+  const storage::CollectionLimits& limits = LimitsOf(db);
+  if (type == rdb::kTypeZSet || type == rdb::kTypeZSet2) {
+    uint64_t n;
+    if (!dec.Length(&n)) return false;
+    auto* zsl = new storage::ZSkiplist();
+    Loading<ZSetObject> z(ZSetObject(storage::Encoding::kSkiplist, zsl));
+    size_t max_len = 0;
+    std::string m;
+    for (uint64_t i = 0; i < n; ++i) {
+      double score;
+      if (!dec.String(&m)) return false;
+      if (!(type == rdb::kTypeZSet2 ? dec.BinaryDouble(&score) : dec.TextDouble(&score))) {
+        return false;
+      }
+      if (std::isnan(score)) return dec.Fail("Zset with NAN score detected");
+      if (zsl->Find(m) != nullptr) return dec.Fail("duplicate zset fields detected");
+      zsl->Insert(score, m);
+      max_len = std::max(max_len, m.size());
+    }
+    if (!zsl->empty() && static_cast<int64_t>(zsl->size()) <= limits.zset_max_listpack_entries &&
+        static_cast<int64_t>(max_len) <= limits.zset_max_listpack_value) {
+      z.Replace(ZSetObject(storage::Encoding::kListpack, storage::zset_lp::FromSkiplist(*zsl)));
+    }
+    return z.Finish(dec, db, key, expire_at, outcome);
+  }
+
+  std::string blob;
+  if (!dec.String(&blob)) return false;
+  const auto* p = reinterpret_cast<const uint8_t*>(blob.data());
+  PairChecker checker;
+  if (type == rdb::kTypeZSetListpack) {
+    uint32_t count = 0;
+    bool valid = listpack::Validate(p, blob.size(), /*deep=*/true, &count) && count % 2 == 0;
+    for (const uint8_t* e = valid ? listpack::First(p) : nullptr; e != nullptr && valid;) {
+      const uint8_t* se = listpack::Next(p, e);
+      char mbuf[21];
+      listpack::Value sv = listpack::Get(se);
+      double score;
+      valid = sv.is_int ? checker.Add(listpack::Get(e).View(mbuf), static_cast<double>(sv.integer))
+                        : checker.Add(listpack::Get(e).View(mbuf), sv.str, &score);
+      e = listpack::Next(p, se);
+    }
+    if (!valid) return dec.Fail("zset listpack integrity check failed");
+    Loading<ZSetObject> z(ZSetObject(storage::Encoding::kListpack, listpack::Copy(p)));
+    ConvertIfTooLong(z, limits);
+    return z.Finish(dec, db, key, expire_at, outcome);
+  }
+
+  // A ziplist: the same pairs in an older container, rebuilt as a listpack.
+  std::vector<std::pair<std::string, double>> pairs;
+  std::string member;
+  bool have_member = false, ordered = true;
+  bool valid = ZiplistForEach(p, blob.size(), [&](std::string_view x) {
+    if (!have_member) {
+      member.assign(x);
+    } else if (ordered) {
+      double score;
+      ordered = checker.Add(member, x, &score);
+      pairs.emplace_back(member, score);
+    }
+    have_member = !have_member;
+  });
+  if (!valid || !ordered || have_member) return dec.Fail("zset ziplist integrity check failed");
+  uint8_t* lp = listpack::New();
+  for (const auto& [m, score] : pairs) lp = storage::zset_lp::Append(lp, m, score);
+  Loading<ZSetObject> z(ZSetObject(storage::Encoding::kListpack, lp));
+  ConvertIfTooLong(z, limits);
+  return z.Finish(dec, db, key, expire_at, outcome);
+}
+
 }  // namespace
 
 void WriteKeyValue(RdbEncoder& enc, const Entry* e) {
@@ -395,6 +578,11 @@ bool ReadValue(RdbDecoder& dec, uint8_t type, const std::string& key, storage::D
     case rdb::kTypeSetIntset:
     case rdb::kTypeSetListpack:
       return ReadSet(dec, type, key, db, expire_at, outcome);
+    case rdb::kTypeZSet:
+    case rdb::kTypeZSet2:
+    case rdb::kTypeZSetZiplist:
+    case rdb::kTypeZSetListpack:
+      return ReadZSet(dec, type, key, db, expire_at, outcome);
     default:
       return dec.Fail("unsupported value type " + std::to_string(type));
   }

@@ -3,10 +3,12 @@
 // Ember writes what Redis 7.0 reads: strings, lists as quicklist 2 (each
 // node's listpack bytes as they are), and each collection in its compact
 // form when it is compact (a listpack or intset blob) or element by element
-// otherwise. (A listpack set goes element by element too: its blob type is
-// Redis 7.2's.) It reads everything Redis 7.0 (and 7.2) writes, plus the
-// encodings of older versions (ziplist, zipmap, the first quicklist),
-// converting them to its own representations.
+// otherwise (a large sorted set as members with binary scores, highest
+// first, as Redis writes it). (A listpack set goes element by element too:
+// its blob type is Redis 7.2's.) It reads everything Redis 7.0 (and 7.2)
+// writes, plus the encodings of older versions (ziplist, zipmap, the first
+// quicklist, sorted sets with text scores), converting them to its own
+// representations.
 #pragma once
 
 #include <cstdint>

@@ -32,6 +32,27 @@ constexpr TypeOverride kTypeOverrides[] = {
     {"bzpopmin", "timeout", ArgType::kDouble},
     {"bzpopmax", "timeout", ArgType::kDouble},
     {"bzmpop", "timeout", ArgType::kDouble},
+    // Score bounds are doubles in Redis's docs ("(1.5" and "-inf" too);
+    // ZRANGE's start and stop are strings, as they may be scores or lex
+    // bounds; ZRANGESTORE names its keys dst and src.
+    {"zcount", "min", ArgType::kDouble},
+    {"zcount", "max", ArgType::kDouble},
+    {"zrangebyscore", "min", ArgType::kDouble},
+    {"zrangebyscore", "max", ArgType::kDouble},
+    {"zrevrangebyscore", "min", ArgType::kDouble},
+    {"zrevrangebyscore", "max", ArgType::kDouble},
+    {"zremrangebyscore", "min", ArgType::kDouble},
+    {"zremrangebyscore", "max", ArgType::kDouble},
+    {"zrange", "start", ArgType::kString},
+    {"zrange", "stop", ArgType::kString},
+    {"zrangestore", "dst", ArgType::kKey},
+    {"zrangestore", "src", ArgType::kKey},
+    // Redis 7.0's docs call the weights integers, though they are parsed
+    // as doubles.
+    {"zunion", "weight", ArgType::kInteger},
+    {"zinter", "weight", ArgType::kInteger},
+    {"zunionstore", "weight", ArgType::kInteger},
+    {"zinterstore", "weight", ArgType::kInteger},
 };
 
 constexpr std::string_view kIntegerNames[] = {

@@ -25,9 +25,10 @@
 // Types come from argument names, as in Redis's own docs: "key", "newkey",
 // "source", "destination" are keys; "pattern" a pattern; "count",
 // "seconds", "offset", "db"... integers; "unix-time-*" unix times; anything
-// else a string. A few names mean a double in some commands only
-// (INCRBYFLOAT's increment, the timeout of blocking commands); a small table
-// in command_docs.cc says so.
+// else a string. A few names mean another type in some commands only
+// (INCRBYFLOAT's increment and the timeout of blocking commands are
+// doubles, so are ZRANGEBYSCORE's min and max; ZRANGESTORE's dst and src
+// are keys); a small table in command_docs.cc says so.
 //
 // What the usage line cannot say is not reported: the per-argument "since"
 // and the command's "history" that Redis keeps in its JSON files.

@@ -15,11 +15,11 @@
 // rows do not carry is kept in small tables below, copied from Redis 7.0
 // for the commands Ember has: the key-spec flags of commands whose keys are
 // not simply "read" (readonly commands: RO + access) or "read and updated"
-// (write commands: RW + access + update), where the keys of commands that
-// count them (LMPOP numkeys key [key ...]) are, and the tips. A command
-// missing from them gets the default flags and no tips; the comparison
-// with a real Redis in tests/server/command_introspection_test.cc says
-// when that is wrong.
+// (write commands: RW + access + update), and the tips. (Where the keys of
+// commands that count them are, LMPOP numkeys key [key ...], is in the row:
+// KeySpec::numkeys_at.) A command missing from them gets the default flags
+// and no tips; the comparison with a real Redis in
+// tests/server/command_introspection_test.cc says when that is wrong.
 #include <algorithm>
 #include <array>
 #include <span>
@@ -210,25 +210,28 @@ constexpr KeyAccess kKeyAccessTable[] = {
     {"ssubscribe", kKeyNotKey},
     {"sunsubscribe", kKeyNotKey},
     {"spublish", kKeyNotKey},
+    {"zadd", kRwUpdate},
+    {"zrem", kKeyRW | kKeyDelete},
+    {"zcard", kRoOnly},
+    {"zremrangebyrank", kKeyRW | kKeyDelete},
+    {"zremrangebyscore", kKeyRW | kKeyDelete},
+    {"zremrangebylex", kKeyRW | kKeyDelete},
+    {"zpopmin", kKeyRW | kKeyAccess | kKeyDelete},
+    {"zpopmax", kKeyRW | kKeyAccess | kKeyDelete},
+    {"bzpopmin", kKeyRW | kKeyAccess | kKeyDelete},
+    {"bzpopmax", kKeyRW | kKeyAccess | kKeyDelete},
+    {"zmpop", kKeyRW | kKeyAccess | kKeyDelete},
+    {"bzmpop", kKeyRW | kKeyAccess | kKeyDelete},
+    {"zrangestore", kKeyOW | kKeyUpdate, kKeyRO | kKeyAccess},
+    {"zunionstore", kKeyOW | kKeyUpdate, kKeyRO | kKeyAccess},
+    {"zinterstore", kKeyOW | kKeyUpdate, kKeyRO | kKeyAccess},
+    {"zdiffstore", kKeyOW | kKeyUpdate, kKeyRO | kKeyAccess},
 };
 
 // Commands whose first key is written and the others only read
 // (SINTERSTORE destination key [key ...]): two key specs, the first key
 // alone, then the rest as one range.
 constexpr std::string_view kDestinationFirst[] = {"sinterstore", "sunionstore", "sdiffstore"};
-
-// Commands whose keys are counted by an argument ("numkeys key [key ...]"):
-// their rows have no fixed key positions, so their one key spec is here.
-// The count is at argument `index`, the keys follow it.
-struct KeyNum {
-  std::string_view command;
-  int index;
-};
-constexpr KeyNum kKeyNumTable[] = {
-    {"lmpop", 1},
-    {"blmpop", 2},
-    {"sintercard", 1},
-};
 
 // Tips for clients (mostly for cluster routing: which shards to send a
 // command to and how to merge the replies), as Redis 7.0 gives them.
@@ -295,6 +298,8 @@ constexpr Tips kTipsTable[] = {
     {"latency|graph", {kNondet, kAllNodes, kSpecial}},
     {"latency|doctor", {kNondet, kAllNodes, kSpecial}},
     {"latency|reset", {kAllNodes, kAllSucceeded}},
+    {"zrandmember", {kNondet}},
+    {"zscan", {kNondet}},
 };
 
 // --- Key specs ---
@@ -317,14 +322,15 @@ struct KeySpecInfo {
 // The key specs of a command, from its legacy {first, last, step}: one
 // range for a run of keys (MGET key [key ...], MSET's every other
 // argument), and one spec per key when a command takes a fixed number of
-// keys in different roles (RENAME key newkey).
+// keys in different roles (RENAME key newkey). Keys counted by an argument
+// (LMPOP numkeys key [key ...]) are one more spec, after those:
+// ZUNIONSTORE destination numkeys key [key ...] has a range for its
+// destination, then the counted keys.
 std::vector<KeySpecInfo> KeySpecsOf(const CommandSpec& cmd) {
   std::vector<KeySpecInfo> specs;
   const KeySpec& k = cmd.keys;
   if (k.first <= 0) {
-    for (const KeyNum& n : kKeyNumTable) {
-      if (n.command == cmd.full_name) specs.push_back({.index = n.index, .keynum = true});
-    }
+    // No fixed keys.
   } else if (k.last > 0 && k.last > k.first) {
     for (int i = k.first; i <= k.last; i += k.step) specs.push_back({.index = i});
   } else if (std::find(std::begin(kDestinationFirst), std::end(kDestinationFirst), cmd.full_name) !=
@@ -335,6 +341,7 @@ std::vector<KeySpecInfo> KeySpecsOf(const CommandSpec& cmd) {
     specs.push_back(
         {.index = k.first, .lastkey = k.last >= 0 ? k.last - k.first : k.last, .keystep = k.step});
   }
+  if (k.numkeys_at > 0) specs.push_back({.index = k.numkeys_at, .keynum = true});
   uint32_t flags = cmd.has(kCmdWrite) ? (kKeyRW | kKeyAccess | kKeyUpdate) : (kKeyRO | kKeyAccess);
   const KeyAccess* exception = nullptr;
   for (const KeyAccess& e : kKeyAccessTable) {

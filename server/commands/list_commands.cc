@@ -26,6 +26,18 @@ void ReplyElement(protocol::ReplyWriter& r, const storage::listpack::Value& v) {
   v.is_int ? r.BulkInteger(v.integer) : r.Bulk(v.str);
 }
 
+// An integer in [min, max]; `msg` both for a non-integer and for a value
+// out of range, as Redis's getRangeLongFromObjectOrReply answers when given
+// a message ("LPOP l abc" is "value is out of range, must be positive").
+bool ParseIntArgOr(CommandContext& ctx, std::string_view arg, int64_t min, int64_t max,
+                   std::string_view msg, int64_t* out) {
+  if (!storage::StringToInt64(arg, out) || *out < min || *out > max) {
+    ctx.reply().Error(msg);
+    return false;
+  }
+  return true;
+}
+
 // LEFT | RIGHT
 bool ParseEnd(std::string_view arg, bool* head) {
   if (EqualsIgnoreCase(arg, "left")) {
@@ -56,8 +68,7 @@ void PopGeneric(CommandContext& ctx, ArgList args, bool head) {
   if (args.size() > 3) return ctx.reply().Error(errors::kSyntax);
   int64_t count = 1;
   bool has_count = args.size() == 3;
-  if (has_count &&
-      !ParseIntArgInRange(ctx, args[2], 0, INT64_MAX, errors::kCountPositive, &count)) {
+  if (has_count && !ParseIntArgOr(ctx, args[2], 0, INT64_MAX, errors::kCountPositive, &count)) {
     return;
   }
   auto r = list::Pop(ctx.db(), args[1], head, count);
@@ -224,8 +235,8 @@ struct MPopArgs {
 
 bool ParseMPop(CommandContext& ctx, ArgList args, size_t numkeys_at, MPopArgs* out) {
   int64_t numkeys;
-  if (!ParseIntArgInRange(ctx, args[numkeys_at], 1, INT64_MAX,
-                          "ERR numkeys should be greater than 0", &numkeys)) {
+  if (!ParseIntArgOr(ctx, args[numkeys_at], 1, INT64_MAX, "ERR numkeys should be greater than 0",
+                     &numkeys)) {
     return false;
   }
   size_t first = numkeys_at + 1;
@@ -244,8 +255,8 @@ bool ParseMPop(CommandContext& ctx, ArgList args, size_t numkeys_at, MPopArgs* o
       ctx.reply().Error(errors::kSyntax);
       return false;
     }
-    if (!ParseIntArgInRange(ctx, args[i + 1], 1, INT64_MAX, "ERR count should be greater than 0",
-                            &out->count)) {
+    if (!ParseIntArgOr(ctx, args[i + 1], 1, INT64_MAX, "ERR count should be greater than 0",
+                       &out->count)) {
       return false;
     }
   }
@@ -369,12 +380,14 @@ bool ServeBLMPop(CommandContext& ctx, ArgList args, std::string_view key) {
   return MPopFrom(ctx, key, m.head, m.count);
 }
 
-// BLMPOP timeout numkeys key [key ...] LEFT | RIGHT [COUNT count]
+// BLMPOP timeout numkeys key [key ...] LEFT | RIGHT [COUNT count]. Redis
+// parses the keys and options before the timeout, so their errors come
+// first.
 void BLMPopCommand(CommandContext& ctx, ArgList args) {
-  int64_t timeout;
-  if (!ParseBlockTimeout(ctx, args[1], &timeout)) return;
   MPopArgs m;
   if (!ParseMPop(ctx, args, 2, &m)) return;
+  int64_t timeout;
+  if (!ParseBlockTimeout(ctx, args[1], &timeout)) return;
   for (std::string_view key : m.keys) {
     if (MPopFrom(ctx, key, m.head, m.count)) return;
   }

@@ -423,7 +423,10 @@ bool ParseMPop(CommandContext& ctx, ArgList args, size_t numkeys_at, MPopArgs* o
 }
 
 // Pops up to `count` from `key` and replies [key, [[member, score], ...]].
-// False if the key is missing; true (having replied) otherwise.
+// False if the key is missing; true (having replied) otherwise. Logged as
+// ZPOPMIN/ZPOPMAX of the number popped, as Redis logs ZMPOP and BZMPOP
+// (served at once or later): a replay must not depend on which of the keys
+// held something at the time.
 bool MPopFrom(CommandContext& ctx, std::string_view key, bool max, int64_t count) {
   auto r = zset::Pop(ctx.db(), key, max, count);
   if (r.status() == OpStatus::kNotFound) return false;
@@ -432,6 +435,8 @@ bool MPopFrom(CommandContext& ctx, std::string_view key, bool max, int64_t count
     return true;
   }
   ctx.KeyModified(key);
+  ctx.Propagate({max ? "ZPOPMAX" : "ZPOPMIN", std::string(key),
+                 storage::Int64ToString(static_cast<int64_t>(r->size()))});
   ReplyWriter& w = ctx.reply();
   w.ArrayHeader(2);
   w.Bulk(key);
@@ -457,7 +462,8 @@ void ZMPopCommand(CommandContext& ctx, ArgList args) {
 // --- Blocking pops ---
 
 // Pops one member from `key` and replies [key, member, score]; false if the
-// key is missing.
+// key is missing. Logged as the ZPOPMIN/ZPOPMAX it amounts to, as Redis
+// logs BZPOPMIN/BZPOPMAX whether served at once or later.
 bool BPopFrom(CommandContext& ctx, std::string_view key, bool max) {
   auto r = zset::Pop(ctx.db(), key, max, 1);
   if (r.status() == OpStatus::kNotFound) return false;
@@ -466,6 +472,7 @@ bool BPopFrom(CommandContext& ctx, std::string_view key, bool max) {
     return true;
   }
   ctx.KeyModified(key);
+  ctx.Propagate({max ? "ZPOPMAX" : "ZPOPMIN", std::string(key)});
   ReplyWriter& w = ctx.reply();
   w.ArrayHeader(3);
   w.Bulk(key);
@@ -970,7 +977,7 @@ void RegisterZSetCommands(CommandTable& t) {
          {"Remove and return members with scores in a sorted set", "7.0.0", "sorted-set",
           "O(K) + O(M*log(N)) where K is the number of provided keys, N being the number of "
           "elements in the sorted set, and M being the number of elements popped.",
-          "numkeys key [key ...] MIN | MAX [COUNT count]"}});
+          "numkeys key [key ...] <MIN | MAX> [COUNT count]"}});
   t.Add({"bzmpop",
          -5,
          kCmdWrite | kCmdBlocking,
@@ -981,7 +988,7 @@ void RegisterZSetCommands(CommandTable& t) {
           "7.0.0", "sorted-set",
           "O(K) + O(M*log(N)) where K is the number of provided keys, N being the number of "
           "elements in the sorted set, and M being the number of elements popped.",
-          "timeout numkeys key [key ...] MIN | MAX [COUNT count]"}});
+          "timeout numkeys key [key ...] <MIN | MAX> [COUNT count]"}});
   t.Add({"zunion",
          -3,
          kCmdReadonly,

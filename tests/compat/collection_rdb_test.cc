@@ -1,5 +1,5 @@
-// Hashes and sets cross between Redis 7.0 and Ember in RDB files, both
-// ways: a file a real redis-server saved loads into Ember with the same
+// Hashes, sets and sorted sets cross between Redis 7.0 and Ember in RDB
+// files, both ways: a file a real redis-server saved loads into Ember with the same
 // contents (and the encodings Ember gives them), and a file Ember wrote
 // loads into redis-server with the same contents and the encodings Redis
 // 7.0 gives them.
@@ -16,7 +16,10 @@
 #include "storage/clock.h"
 #include "storage/hash_ops.h"
 #include "storage/keyspace.h"
+#include "storage/numbers.h"
 #include "storage/set_ops.h"
+#include "storage/zset.h"
+#include "storage/zset_ops.h"
 #include "tests/support/command_harness.h"
 #include "tests/support/net_support.h"
 
@@ -43,16 +46,8 @@ class TempDir {
 };
 
 std::vector<std::string> RedisArgs(const std::string& dir) {
-  return {"--save",
-          "",
-          "--appendonly",
-          "no",
-          "--bind",
-          "127.0.0.1",
-          "--dir",
-          dir,
-          "--dbfilename",
-          "dump.rdb"};
+  return {"--save", "",  "--appendonly", "no",      "--bind", "127.0.0.1",
+          "--dir",  dir, "--dbfilename", "dump.rdb"};
 }
 
 // The data set: each encoding of each type.
@@ -61,27 +56,45 @@ std::vector<Strings> Commands() {
       {"HSET", "hash:small", "name", "ada", "born", "1815", "empty", ""},
       {"SADD", "set:ints", "3", "-1", "70000", "9223372036854775807"},
       {"SADD", "set:small", "a", "1", "b"},
+      {"ZADD", "zset:small", "1", "a", "2.5", "b", "-3", "c", "+inf", "top", "-inf", "bottom",
+       "0.1", "12"},
+      {"ZADD", "zset:long", "1", std::string(100, 'z'), "2", "short"},
   };
   Strings big_hash = {"HSET", "hash:big"};
   Strings long_value = {"HSET", "hash:long", "f", std::string(100, 'v')};
   Strings big_set = {"SADD", "set:big"};
   Strings many_ints = {"SADD", "set:manyints"};
+  Strings big_zset = {"ZADD", "zset:big"};
   for (int i = 0; i < 600; ++i) {  // past hash-max-listpack-entries (512)
     big_hash.push_back("field" + std::to_string(i));
     big_hash.push_back(std::to_string(i * 7));
     big_set.push_back("m" + std::to_string(i));
   }
   for (int i = 0; i < 600; ++i) many_ints.push_back(std::to_string(i));
+  for (int i = 0; i < 300; ++i) {  // past zset-max-listpack-entries (128)
+    big_zset.push_back(std::to_string(i / 7.0));
+    big_zset.push_back("m" + std::to_string(i));
+  }
   cmds.push_back(big_hash);
   cmds.push_back(long_value);
   cmds.push_back(big_set);
   cmds.push_back(many_ints);
+  cmds.push_back(big_zset);
   return cmds;
 }
 
-// What a key holds, as sorted text, read over RESP.
+// What a key holds, as text read over RESP: sorted for a hash or a set, in
+// rank order with scores for a sorted set.
 std::string Describe(RawClient& c, const std::string& key) {
   protocol::Value type = c.Call({"TYPE", key});
+  if (type.str() == "zset") {
+    protocol::Value v = c.Call({"ZRANGE", key, "0", "-1", "WITHSCORES"});
+    std::string out = "zset:";
+    for (size_t i = 0; i + 1 < v.elements().size(); i += 2) {
+      out += " " + v.elements()[i].str() + "=" + v.elements()[i + 1].str();
+    }
+    return out;
+  }
   protocol::Value v = c.Call({type.str() == "hash" ? "HGETALL" : "SMEMBERS", key});
   std::vector<std::string> items;
   for (const auto& e : v.elements()) items.push_back(e.str());
@@ -112,6 +125,14 @@ std::string Describe(storage::Keyspace& ks, const std::string& key, std::string*
                 : s->encoding() == storage::Encoding::kListpack ? "listpack"
                                                                 : "hashtable";
     s->ForEach([&items](const storage::set::Value& m) { items.push_back(m.ToString()); });
+  } else if (auto z = storage::zset::FindRead(ks.db(0), key); z.ok()) {
+    *encoding = z->is_listpack() ? "listpack" : "skiplist";
+    std::string out = "zset:";
+    storage::zset::ForEach(*z, [&out](std::string_view m, double score) {
+      char buf[32];
+      out += " " + std::string(m) + "=" + std::string(buf, storage::FormatScore(score, buf));
+    });
+    return out;
   } else {
     return "missing";
   }
@@ -122,13 +143,15 @@ std::string Describe(storage::Keyspace& ks, const std::string& key, std::string*
 }
 
 const std::map<std::string, std::string> kEmberEncodings = {
-    {"hash:small", "listpack"},   {"hash:big", "hashtable"}, {"hash:long", "hashtable"},
-    {"set:ints", "intset"},       {"set:small", "listpack"}, {"set:big", "hashtable"},
-    {"set:manyints", "hashtable"}};
+    {"hash:small", "listpack"},    {"hash:big", "hashtable"},  {"hash:long", "hashtable"},
+    {"set:ints", "intset"},        {"set:small", "listpack"},  {"set:big", "hashtable"},
+    {"set:manyints", "hashtable"}, {"zset:small", "listpack"}, {"zset:big", "skiplist"},
+    {"zset:long", "skiplist"}};
 const std::map<std::string, std::string> kRedis70Encodings = {
-    {"hash:small", "listpack"},   {"hash:big", "hashtable"},  {"hash:long", "hashtable"},
-    {"set:ints", "intset"},       {"set:small", "hashtable"}, {"set:big", "hashtable"},
-    {"set:manyints", "hashtable"}};
+    {"hash:small", "listpack"},    {"hash:big", "hashtable"},  {"hash:long", "hashtable"},
+    {"set:ints", "intset"},        {"set:small", "hashtable"}, {"set:big", "hashtable"},
+    {"set:manyints", "hashtable"}, {"zset:small", "listpack"}, {"zset:big", "skiplist"},
+    {"zset:long", "skiplist"}};
 
 TEST(CollectionRdb, AFileRedisSavedLoadsIntoEmber) {
   ASSERT_TRUE(HaveProgram("redis-server")) << "redis-server is not installed";
@@ -173,6 +196,14 @@ TEST(CollectionRdb, AFileEmberSavedLoadsIntoRedis) {
     std::vector<std::string_view> args(cmd.begin() + 2, cmd.end());
     if (cmd[0] == "HSET") {
       ASSERT_TRUE(storage::hash::Set(ks.db(0), cmd[1], args).ok());
+    } else if (cmd[0] == "ZADD") {
+      std::vector<storage::zset::ScoreArg> items;
+      for (size_t i = 0; i + 1 < args.size(); i += 2) {
+        double score = 0;
+        ASSERT_TRUE(storage::StringToDouble(args[i], &score)) << args[i];
+        items.push_back({score, args[i + 1]});
+      }
+      ASSERT_TRUE(storage::zset::Add(ks.db(0), cmd[1], {}, items).ok());
     } else {
       ASSERT_TRUE(storage::set::Add(ks.db(0), cmd[1], args).ok());
     }

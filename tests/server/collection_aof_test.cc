@@ -23,20 +23,28 @@
 namespace ember::testing {
 namespace {
 
+// A directory under /tmp that is the working directory while it lives (the
+// server finds its AOF relative to the working directory, as Redis does
+// after its chdir to `dir`), removed with its files at the end.
 class TempDir {
  public:
   TempDir() {
     char tmpl[] = "/tmp/ember-aof-XXXXXX";
     path_ = mkdtemp(tmpl) != nullptr ? tmpl : "";
+    std::error_code ec;
+    previous_ = std::filesystem::current_path(ec);
+    if (!path_.empty()) std::filesystem::current_path(path_, ec);
   }
   ~TempDir() {
     std::error_code ec;
+    std::filesystem::current_path(previous_, ec);
     std::filesystem::remove_all(path_, ec);
   }
   const std::string& path() const { return path_; }
 
  private:
   std::string path_;
+  std::filesystem::path previous_;
 };
 
 std::set<std::string> Members(CommandHarness& h, const std::string& key) {

@@ -405,6 +405,8 @@ const std::map<std::string, std::string> kKnownDifferences = {
     {"client|kill",
      "Redis 7.0 nests the filters as oneof(ip:port, oneof(multiple)) with [ ] around each; "
      "Ember says the same as 'ip:port | <filter> [filter ...]', and adds MAXAGE (7.2)"},
+    {"zrank", "takes Redis 7.2's [WITHSCORE] (docs/differences.md)"},
+    {"zrevrank", "takes Redis 7.2's [WITHSCORE] (docs/differences.md)"},
 };
 
 TEST(CommandDocsVsRedis, EveryCommandMatchesRedis70) {

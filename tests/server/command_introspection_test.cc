@@ -230,6 +230,26 @@ TEST(CommandGetKeys, CountedKeysAreFoundByTheirCount) {
   }
 }
 
+// ZUNIONSTORE destination numkeys key [key ...]: a fixed key (written),
+// then counted keys (read). Two key specs, a range and a keynum; the legacy
+// positions name the destination alone.
+TEST(CommandGetKeys, DestinationThenCountedKeysAreTwoSpecs) {
+  CommandHarness h;
+  Value info = h.Run({"COMMAND", "INFO", "zunionstore"}).elements().at(0);
+  EXPECT_EQ(info.elements().at(2), Strings({"write", "denyoom", "movablekeys"}));
+  EXPECT_EQ(info.elements().at(3), I(1));
+  EXPECT_EQ(info.elements().at(4), I(1));
+  EXPECT_EQ(info.elements().at(8).elements().size(), 2u);
+  Value want =
+      Arr({Arr({B("d"), Strings({"OW", "update"})}), Arr({B("a"), Strings({"RO", "access"})}),
+           Arr({B("b"), Strings({"RO", "access"})})});
+  EXPECT_EQ(
+      h.Run({"COMMAND", "GETKEYSANDFLAGS", "zunionstore", "d", "2", "a", "b", "WEIGHTS", "1", "2"}),
+      want);
+  EXPECT_THAT(h.Run({"COMMAND", "GETKEYS", "bzmpop", "0", "2", "a", "b", "MIN"}),
+              IsBulkArray(std::vector<std::string>{"a", "b"}));
+}
+
 TEST(CommandList, NamesEveryCommandAndSubcommand) {
   CommandHarness h;
   Value all = h.Run({"COMMAND", "LIST"});
@@ -288,6 +308,25 @@ TEST(CommandHelp, ListsTheSubcommandsAsRedisDoes) {
 // Commands Ember has that Redis 7.0 does not (newer, or Ember's own).
 const std::set<std::string> kNotInRedis70 = {"client|setinfo"};
 
+// Fields of COMMAND INFO that knowingly differ from Redis 7.0's, and why
+// (docs/differences.md). The field is checked to differ still.
+struct KnownInfoDifference {
+  std::string command;
+  size_t field;  // index in the 10-element reply
+  std::string why;
+};
+const KnownInfoDifference kKnownInfoDifferences[] = {
+    {"zrank", 1, "arity -3: takes Redis 7.2's [WITHSCORE]"},
+    {"zrevrank", 1, "arity -3: takes Redis 7.2's [WITHSCORE]"},
+};
+
+const KnownInfoDifference* KnownInfoDifferenceOf(const std::string& name, size_t field) {
+  for (const KnownInfoDifference& d : kKnownInfoDifferences) {
+    if (d.command == name && d.field == field) return &d;
+  }
+  return nullptr;
+}
+
 std::string Show(const Value& v) { return v.DebugString(); }
 
 TEST(CommandInfoVsRedis, EveryCommandMatchesRedis70) {
@@ -320,6 +359,13 @@ TEST(CommandInfoVsRedis, EveryCommandMatchesRedis70) {
     const char* fields[] = {"name", "arity",          "flags", "first key", "last key",
                             "step", "ACL categories", "tips",  "key specs"};
     for (size_t i = 0; i < 9; ++i) {
+      if (const KnownInfoDifference* known = KnownInfoDifferenceOf(name, i)) {
+        // Keep the list honest: a difference that went away leaves it.
+        EXPECT_NE(Show(o.elements().at(i)), Show(t.elements().at(i)))
+            << name << ": " << fields[i] << " now matches Redis (" << known->why
+            << "); remove it from kKnownInfoDifferences";
+        continue;
+      }
       EXPECT_EQ(Show(o.elements().at(i)), Show(t.elements().at(i)))
           << name << ": " << fields[i] << " differ";
     }

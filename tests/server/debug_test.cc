@@ -219,6 +219,26 @@ TEST(Debug, ObjectCountsLzfCompressionWhenRdbcompressionIsOn) {
   EXPECT_EQ(DescribeObject(h, "k")["serializedlength"], "1002");  // as redis-server
 }
 
+// A sorted set's serializedlength is what an RDB file holds for it: the
+// listpack's bytes, or each member with an 8-byte score. The sizes are
+// redis-server 7.0.15's for the same commands, with rdbcompression off.
+TEST(Debug, ObjectMeasuresSortedSetsAsRedisDoes) {
+  CommandHarness h;
+  h.Run({"CONFIG", "SET", "rdbcompression", "no"});
+  h.Run({"ZADD", "small", "1", "a", "2.5", "b", "-3", "c"});
+  for (int i = 1; i <= 200; ++i) h.Run({"ZADD", "big", std::to_string(i), "m" + std::to_string(i)});
+  h.Run({"ZADD", "long", "1.5", std::string(70, 'x')});
+  auto small = DescribeObject(h, "small");
+  EXPECT_EQ(small["encoding"], "listpack");
+  EXPECT_EQ(small["serializedlength"], "27");
+  auto big = DescribeObject(h, "big");
+  EXPECT_EQ(big["encoding"], "skiplist");
+  EXPECT_EQ(big["serializedlength"], "2494");
+  auto long_member = DescribeObject(h, "long");
+  EXPECT_EQ(long_member["encoding"], "skiplist");
+  EXPECT_EQ(long_member["serializedlength"], "81");
+}
+
 TEST(Debug, ObjectNamesTheEncodingOfOtherTypes) {
   CommandHarness h;
   h.Run({"RPUSH", "list", "a", "b", "c"});

@@ -48,6 +48,24 @@ TEST(List, PopWithCountRepliesWithAnArray) {
   EXPECT_THAT(h.Run({"LPOP", "l", "-1"}), IsError("ERR value is out of range, must be positive"));
 }
 
+// A count that is not a number at all gets the same error as a negative
+// one, as Redis 7.0 answers (not "value is not an integer").
+TEST(List, PopCountThatIsNotANumberIsOutOfRange) {
+  CommandHarness h;
+  h.Run({"RPUSH", "l", "a", "b"});
+  for (const char* count : {"abc", "1.5", ""}) {
+    EXPECT_THAT(h.Run({"LPOP", "l", count}),
+                IsError("ERR value is out of range, must be positive"))
+        << count;
+    EXPECT_THAT(h.Run({"RPOP", "l", count}),
+                IsError("ERR value is out of range, must be positive"))
+        << count;
+  }
+  EXPECT_THAT(h.Run({"LPOP", "missing", "abc"}),
+              IsError("ERR value is out of range, must be positive"));
+  EXPECT_THAT(h.Run({"LLEN", "l"}), IsInt(2));
+}
+
 TEST(List, PushxOnlyPushesOntoExistingLists) {
   CommandHarness h;
   EXPECT_THAT(h.Run({"LPUSHX", "l", "a"}), IsInt(0));
@@ -111,6 +129,24 @@ TEST(List, LmpopPopsFromTheFirstNonEmptyList) {
   EXPECT_THAT(h.Run({"LMPOP", "1", "a", "UP"}), IsError("ERR syntax error"));
 }
 
+// LMPOP's counts answer with their own errors whether they are not numbers
+// or not positive.
+TEST(List, LmpopCountsThatAreNotNumbersGetTheirOwnErrors) {
+  CommandHarness h;
+  h.Run({"RPUSH", "a", "1"});
+  for (const char* numkeys : {"abc", "-1", "0", "1.0"}) {
+    EXPECT_THAT(h.Run({"LMPOP", numkeys, "a", "LEFT"}),
+                IsError("ERR numkeys should be greater than 0"))
+        << numkeys;
+  }
+  for (const char* count : {"abc", "0", "-3"}) {
+    EXPECT_THAT(h.Run({"LMPOP", "1", "a", "LEFT", "COUNT", count}),
+                IsError("ERR count should be greater than 0"))
+        << count;
+  }
+  EXPECT_THAT(h.Run({"LLEN", "a"}), IsInt(1));
+}
+
 TEST(List, WrongTypeIsAnError) {
   CommandHarness h;
   h.Run({"SET", "s", "v"});
@@ -167,6 +203,24 @@ TEST(BlockingList, TimeoutErrors) {
   CommandHarness h;
   EXPECT_THAT(h.Run({"BLPOP", "q", "-1"}), IsError("ERR timeout is negative"));
   EXPECT_THAT(h.Run({"BLPOP", "q", "x"}), IsError("ERR timeout is not a float or out of range"));
+}
+
+// BLMPOP timeout numkeys key [key ...] LEFT | RIGHT [COUNT count]: Redis
+// parses everything after the timeout first, so with several mistakes the
+// keys' and options' errors win over the timeout's.
+TEST(BlockingList, BlmpopChecksItsKeysAndOptionsBeforeItsTimeout) {
+  CommandHarness h;
+  EXPECT_THAT(h.Run({"BLMPOP", "abc", "abc", "l", "LEFT"}),
+              IsError("ERR numkeys should be greater than 0"));
+  EXPECT_THAT(h.Run({"BLMPOP", "abc", "5", "l", "LEFT"}), IsError("ERR syntax error"));
+  EXPECT_THAT(h.Run({"BLMPOP", "abc", "1", "l", "MIDDLE"}), IsError("ERR syntax error"));
+  EXPECT_THAT(h.Run({"BLMPOP", "-1", "1", "l", "LEFT", "COUNT"}), IsError("ERR syntax error"));
+  EXPECT_THAT(h.Run({"BLMPOP", "abc", "1", "l", "LEFT", "COUNT", "abc"}),
+              IsError("ERR count should be greater than 0"));
+  // With the rest right, the timeout is checked.
+  EXPECT_THAT(h.Run({"BLMPOP", "abc", "1", "l", "LEFT"}),
+              IsError("ERR timeout is not a float or out of range"));
+  EXPECT_THAT(h.Run({"BLMPOP", "-1", "1", "l", "LEFT"}), IsError("ERR timeout is negative"));
 }
 
 TEST(BlockingList, InsideMultiABlockingPopDoesNotBlock) {
