@@ -37,7 +37,7 @@ int64_t AnonHugePagesBytes() {
 struct SeriesStats {
   int samples = 0;
   uint64_t avg = 0;
-  uint64_t mad = 0;  // mean absolute deviation from the average
+  uint64_t mad = 0;    // mean absolute deviation from the average
   int64_t period = 0;  // seconds since the oldest sample, at least 1
 };
 
@@ -404,8 +404,8 @@ std::string LatencyMonitor::Graph(std::string_view event, const Series& ts, int6
                                           : fmt::format("{}d", ago / (3600 * 24));
     seq.emplace_back(static_cast<double>(s.latency_ms), std::move(label));
   }
-  std::string graph = fmt::format("{} - high {} ms, low {} ms (all time high {} ms)\n", event, max,
-                                  min, ts.max_ms);
+  std::string graph =
+      fmt::format("{} - high {} ms, low {} ms (all time high {} ms)\n", event, max, min, ts.max_ms);
   graph.append(80, '-');
   graph += '\n';
   graph += Sparkline(seq, 80, 4);

@@ -122,8 +122,7 @@ int64_t PubSub::PublishShard(std::string_view channel, std::string_view message)
   return static_cast<int64_t>(it->second.size());
 }
 
-std::vector<std::string> PubSub::ActiveChannels(Kind kind,
-                                                const std::string_view* pattern) const {
+std::vector<std::string> PubSub::ActiveChannels(Kind kind, const std::string_view* pattern) const {
   std::vector<std::string> out;
   for (const auto& [name, subs] : TableFor(kind)) {
     if (pattern == nullptr || storage::GlobMatch(*pattern, name)) out.push_back(name);

@@ -108,12 +108,16 @@ void Server::UnregisterClient(Client* client) {
   clients_.erase(client->id());
 }
 
-void Server::ClientGone(Client& client) {
+void Server::ClientModesReset(Client& client) {
   pubsub_.UnsubscribeAll(client);
   if (client.has_flag(Client::kMonitor)) {
     monitors_.erase(std::find(monitors_.begin(), monitors_.end(), &client));
     client.clear_flag(Client::kMonitor);
   }
+}
+
+void Server::ClientGone(Client& client) {
+  ClientModesReset(client);
   watches_.UnwatchAll(&client);
   blocking_.Unblock(&client);
   client.multi_queue().clear();

@@ -198,6 +198,9 @@ class Server : public storage::KeyspaceListener {
   }
   // MONITOR: `client` receives every command run from now on.
   void AddMonitor(Client& client);
+  // Leaves subscribed mode and MONITOR without a word to the client
+  // (RESET, a closed connection).
+  void ClientModesReset(Client& client);
   SlowLog& slowlog() { return slowlog_; }
   LatencyMonitor& latency() { return latency_; }
   // Records a latency sample for `event` if it reaches
@@ -212,6 +215,9 @@ class Server : public storage::KeyspaceListener {
   // storage::KeyspaceListener
   void OnKeyExpired(int db, std::string_view key) override;
   void OnKeyCreated(int db, std::string_view key, storage::ObjType type) override;
+  void OnKeyMiss(int db, std::string_view key) override {
+    Notify(kNotifyKeyMiss, "keymiss", key, db);
+  }
 
   // --- Periodic work, hz times per second (serverCron) ---
   void Cron();

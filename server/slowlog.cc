@@ -6,9 +6,9 @@
 
 namespace ember::server {
 
-void SlowLog::Push(ArgList argv, const std::vector<size_t>& redacted, int64_t time_s, int64_t duration_us,
-                   const std::string& client_addr, const std::string& client_name,
-                   size_t max_len) {
+void SlowLog::Push(ArgList argv, const std::vector<size_t>& redacted, int64_t time_s,
+                   int64_t duration_us, const std::string& client_addr,
+                   const std::string& client_name, size_t max_len) {
   SlowLogEntry e;
   e.id = next_id_++;
   e.time_s = time_s;

@@ -23,7 +23,7 @@ namespace ember::server {
 
 struct SlowLogEntry {
   uint64_t id = 0;
-  int64_t time_s = 0;       // when it ran (Unix seconds)
+  int64_t time_s = 0;  // when it ran (Unix seconds)
   int64_t duration_us = 0;
   std::vector<std::string> argv;  // cut as described above
   std::string client_addr;
