@@ -199,9 +199,18 @@ void Server::Execute(Client& client, ArgList args) {
     std::string refused = RefusedByMode(client, *cmd);
     if (!refused.empty()) {
       cmd->stats.rejected_calls++;
-      client.reply().Error(refused);
+      if (cmd->full_name == "exec") {
+        // As Redis's execCommandAbort: a refused EXEC discards the
+        // transaction (if any), says why, and still shows on MONITOR.
+        DiscardTransaction(client);
+        client.reply().Error("EXECABORT Transaction discarded because of: " +
+                             refused.substr(refused.find(' ') + 1));
+        if (!monitors_.empty()) FeedMonitors(client, args, {});
+      } else {
+        client.reply().Error(refused);
+        if (client.has_flag(Client::kMulti)) client.set_flag(Client::kDirtyExec);
+      }
       CountError(client, errors_before);
-      if (client.has_flag(Client::kMulti)) client.set_flag(Client::kDirtyExec);
       return;
     }
   }

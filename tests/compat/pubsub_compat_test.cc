@@ -13,6 +13,7 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <regex>
 #include <string>
 #include <thread>
 #include <vector>
@@ -376,6 +377,91 @@ TEST_F(KeyspaceEventsCompat, ExpiredKeysPublishExpired) {
   std::this_thread::sleep_for(std::chrono::milliseconds(5));
   Script({"LPUSH l b", "FLUSHALL"});
   EXPECT_GT(events_, 7u);
+}
+
+
+// --- MONITOR ---
+
+// MONITOR lines carry a time and the client's address, which differ
+// between the servers: they are compared with those masked.
+std::string MaskMonitorLine(const std::string& bytes) {
+  static const std::regex kHead(R"(^\+\d+\.\d{6} \[(\d+) [0-9.]+:\d+\])");
+  return std::regex_replace(Printable(bytes), kHead, "+<time> [$1 <addr>]");
+}
+
+class MonitorCompat : public PubSubCompat {
+ protected:
+  // Runs `args` on both command connections (same reply), then ECHOes a
+  // marker and compares what the monitors printed up to it.
+  void Watched(RawClient& redis, RawClient& ember, RawClient& redis_mon, RawClient& ember_mon,
+               const std::vector<std::string>& args, bool same_reply = true) {
+    if (same_reply) {
+      Same(redis, ember, args);
+    } else {
+      redis.Call(args);
+      ember.Call(args);
+    }
+    std::string tag = "sync-" + std::to_string(n_++);
+    Same(redis, ember, {"ECHO", tag});
+    for (int i = 0; i < 100; ++i) {
+      std::string a = MaskMonitorLine(redis_mon.ReadReplyBytes());
+      std::string b = MaskMonitorLine(ember_mon.ReadReplyBytes());
+      ASSERT_EQ(a, b) << "while running " << CommandText(args);
+      EXPECT_FALSE(a.empty()) << "monitor silent after " << CommandText(args);
+      if (a.find(tag) != std::string::npos || a.empty()) break;
+      ++lines_;
+    }
+  }
+  int n_ = 0;
+  int lines_ = 0;
+};
+
+TEST_F(MonitorCompat, LinesQuoteArgumentsAndHideSecrets) {
+  RawClient rm(pair_.redis_port()), em(pair_.ember_port());
+  RawClient rc(pair_.redis_port()), ec(pair_.ember_port());
+  Same(rm, em, {"MONITOR"});
+  Watched(rc, ec, rm, em, {"SET", "k", "v"});
+  Watched(rc, ec, rm, em, {"SET", "a b", "x\"y\n\x01\xff"});
+  Watched(rc, ec, rm, em, {"AUTH", "secret"});
+  Watched(rc, ec, rm, em, {"AUTH", "user", "secret"});
+  // HELLO's reply names the server: only the monitors are compared.
+  Watched(rc, ec, rm, em, {"HELLO", "2", "AUTH", "default", "secret"}, false);
+  Watched(rc, ec, rm, em, {"CONFIG", "GET", "hz"});
+  Watched(rc, ec, rm, em, {"SLOWLOG", "LEN"});
+  Watched(rc, ec, rm, em, {"PUBLISH", "c", "m"});
+  Watched(rc, ec, rm, em, {"NOSUCHCOMMAND", "x"});
+  Watched(rc, ec, rm, em, {"GET"});
+  Watched(rc, ec, rm, em, {"LPUSH", "k", "wrongtype"});
+  Watched(rc, ec, rm, em, {"SELECT", "3"});
+  Watched(rc, ec, rm, em, {"SET", "in3", "v"});
+  // Inside MULTI the marker would be queued too: the transaction's lines
+  // are compared at EXEC.
+  Same(rc, ec, {"MULTI"});
+  Same(rc, ec, {"INCR", "n"});
+  Same(rc, ec, {"PUBLISH", "c", "in-multi"});
+  Watched(rc, ec, rm, em, {"EXEC"});
+  Watched(rc, ec, rm, em, {"SELECT", "0"});
+  EXPECT_GE(lines_, 12);
+}
+
+TEST_F(MonitorCompat, AMonitorMayNotTouchTheKeyspace) {
+  RawClient rm(pair_.redis_port()), em(pair_.ember_port());
+  Same(rm, em, {"MONITOR"});
+  Same(rm, em, {"MONITOR"}, 0);
+  Same(rm, em, {"GET", "k"});
+  Same(rm, em, {"CONFIG", "GET", "hz"});
+  Same(rm, em, {"RESET"});
+  Same(rm, em, {"GET", "k"});
+}
+
+TEST_F(PubSubCompat, RejectedExecInSubscribedModeAbortsAsRedisDoes) {
+  RawClient rs(pair_.redis_port()), es(pair_.ember_port());
+  Same(rs, es, {"SUBSCRIBE", "x"});
+  Same(rs, es, {"MULTI"});
+  Same(rs, es, {"EXEC"});
+  Same(rs, es, {"DISCARD"});
+  Same(rs, es, {"RESET"});
+  Same(rs, es, {"GET", "k"});
 }
 
 }  // namespace
