@@ -173,7 +173,16 @@ void SRandMemberCommand(CommandContext& ctx, ArgList args) {
 
 // SMOVE source destination member
 void SMoveCommand(CommandContext& ctx, ArgList args) {
+  // Redis creates the destination only after taking the member out of the
+  // source, so its "new" event follows "srem" (and "del"). Expired keys are
+  // dropped first, with their events; the move itself then runs without
+  // the keyspace's creation callback, and "new" is published in its place.
+  bool dst_existed = static_cast<bool>(ctx.db().LookupWrite(args[2]));
+  ctx.db().LookupWrite(args[1]);
+  storage::KeyspaceListener* listener = ctx.keyspace().listener();
+  ctx.keyspace().set_listener(nullptr);
   auto r = set::Move(ctx.db(), args[1], args[2], args[3]);
+  ctx.keyspace().set_listener(listener);
   if (r.status() == OpStatus::kNotFound) return ctx.reply().Integer(0);
   if (!r.ok()) return ReplyError(ctx.reply(), r.status());
   if (r->source_changed) {
@@ -183,6 +192,7 @@ void SMoveCommand(CommandContext& ctx, ArgList args) {
   }
   if (r->destination_changed) {
     ctx.KeyModified(args[2]);
+    if (!dst_existed) ctx.Notify(kNotifyNew, "new", args[2]);
     ctx.Notify(kNotifySet, "sadd", args[2]);
   }
   ctx.reply().Integer(r->moved ? 1 : 0);

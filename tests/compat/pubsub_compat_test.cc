@@ -257,6 +257,12 @@ TEST_F(KeyspaceEventsCompat, NewKeysAndMisses) {
           "APPEND fresh2 x",
           "SETRANGE fresh3 1 x",
           "LMOVE l dst RIGHT LEFT",
+          "SMOVE s s2 m",
+          "SADD s m",
+          "SUNIONSTORE s3 s",
+          "ZUNIONSTORE z2 1 z",
+          "COPY z z3",
+          "MOVE z3 1",
           "FLUSHALL"});
   EXPECT_GT(events_, 15u);
 }
@@ -379,7 +385,6 @@ TEST_F(KeyspaceEventsCompat, ExpiredKeysPublishExpired) {
   EXPECT_GT(events_, 7u);
 }
 
-
 // --- MONITOR ---
 
 // MONITOR lines carry a time and the client's address, which differ
@@ -463,7 +468,6 @@ TEST_F(PubSubCompat, RejectedExecInSubscribedModeAbortsAsRedisDoes) {
   Same(rs, es, {"RESET"});
   Same(rs, es, {"GET", "k"});
 }
-
 
 // --- SLOWLOG ---
 

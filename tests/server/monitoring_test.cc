@@ -88,8 +88,9 @@ TEST(Monitor, StreamsEachCommandWithTimeDbAndAddress) {
   std::string head = "+" + std::to_string(us / 1000000) + "." +
                      std::string(6 - std::to_string(us % 1000000).size(), '0') +
                      std::to_string(us % 1000000) + " [2 " + h.client().addr + "] ";
-  EXPECT_EQ(mon.output(), head + "\"SELECT\" \"2\"\r\n" + head + "\"SET\" \"a b\" \"x\\\"y\\n\"\r\n" +
-                              head + "\"AUTH\" \"(redacted)\"\r\n");
+  EXPECT_EQ(mon.output(), head + "\"SELECT\" \"2\"\r\n" + head +
+                              "\"SET\" \"a b\" \"x\\\"y\\n\"\r\n" + head +
+                              "\"AUTH\" \"(redacted)\"\r\n");
   // A monitor may not touch the keyspace, as a replica may not.
   mon.output().clear();
   EXPECT_THAT(h.RunAs(mon, {"GET", "k"}), IsError("ERR Replica can't interact with the keyspace"));
@@ -122,9 +123,8 @@ TEST(Latency, CommandsReachingTheThresholdAreRecorded) {
   int64_t now = h.NowMs() / 1000;
   Value latest = h.Run({"LATENCY", "LATEST"});
   ASSERT_EQ(latest.elements().size(), 1u);
-  EXPECT_EQ(latest.elements()[0],
-            Value::Array({Value::Bulk("fast-command"), Value::Integer(now), Value::Integer(10),
-                          Value::Integer(10)}));
+  EXPECT_EQ(latest.elements()[0], Value::Array({Value::Bulk("fast-command"), Value::Integer(now),
+                                                Value::Integer(10), Value::Integer(10)}));
   EXPECT_EQ(h.Run({"LATENCY", "HISTORY", "fast-command"}),
             Value::Array({Value::Array({Value::Integer(now), Value::Integer(10)})}));
   EXPECT_THAT(h.Run({"LATENCY", "RESET"}), IsInt(1));

@@ -25,8 +25,7 @@ using protocol::Value;
 using server::Client;
 
 // Every reply (and push) a command produced for `client`, in order.
-std::vector<Value> RunAll(CommandHarness& h, Client& client,
-                          std::vector<std::string_view> args) {
+std::vector<Value> RunAll(CommandHarness& h, Client& client, std::vector<std::string_view> args) {
   client.output().clear();
   h.server().Execute(client, args);
   std::vector<Value> out;
