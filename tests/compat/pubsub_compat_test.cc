@@ -25,7 +25,11 @@ namespace {
 
 class PubSubCompat : public ::testing::Test {
  protected:
-  void SetUp() override { ASSERT_TRUE(pair_.ok()); }
+  void SetUp() override {
+    ASSERT_TRUE(pair_.ok());
+    // redis-server loads any dump.rdb left in the working directory.
+    RawClient(pair_.redis_port()).Call({"FLUSHALL"});
+  }
 
   // Sends the same bytes to both servers on the given connections and
   // expects the same reply bytes, `replies` replies' worth.
@@ -117,6 +121,7 @@ class KeyspaceEventsCompat : public ::testing::Test {
  protected:
   void SetUp() override {
     ASSERT_TRUE(pair_.ok());
+    RawClient(pair_.redis_port()).Call({"FLUSHALL"});
     redis_ = std::make_unique<RawClient>(pair_.redis_port());
     ember_ = std::make_unique<RawClient>(pair_.ember_port());
     redis_sub_ = std::make_unique<RawClient>(pair_.redis_port());
