@@ -55,6 +55,7 @@ struct BlockState {
   const CommandSpec* command = nullptr;
   ServeFn serve = nullptr;
   TimeoutReply timeout_reply = TimeoutReply::kNullArray;
+  int64_t duration_us = 0;  // the time the command ran before it blocked
 };
 
 class BlockingRegistry {

@@ -20,6 +20,7 @@
 namespace ember::server {
 
 struct CommandSpec;
+struct ClientSubscriptions;
 
 // What the server needs from whatever carries a client's bytes.
 class ClientTransport {
@@ -30,6 +31,10 @@ class ClientTransport {
   virtual void Kill() = 0;
   // Output was added outside of the client's own command (a blocked client
   // served by another client's push, a pub/sub message): send it soon.
+  // Called while the server walks its subscribers and monitors, so it must
+  // not close the connection or free the client synchronously (a client
+  // over its output limit is closed asynchronously, as Redis's
+  // freeClientAsync does).
   virtual void OutputPending() = 0;
   // The client was parked (BLPOP...): stop running its commands; wake it at
   // `deadline_ms` (0: never) unless it is unblocked before.
@@ -59,9 +64,11 @@ class Client {
     kKilled = 1 << 5,
     kPubSub = 1 << 6,   // has a pub/sub subscription (RESP2: subscribed mode)
     kNoEvict = 1 << 7,          // CLIENT NO-EVICT ON (stored only)
+    kMonitor = 1 << 8,          // receives every command run (MONITOR)
   };
 
   Client(uint64_t id, ClientTransport* transport);
+  ~Client();
 
   uint64_t id() const { return id_; }
   ClientTransport* transport() const { return transport_; }
@@ -93,6 +100,9 @@ class Client {
   // MULTI: the commands queued for EXEC.
   std::vector<QueuedCommand>& multi_queue() { return multi_queue_; }
   const std::vector<QueuedCommand>& multi_queue() const { return multi_queue_; }
+  // Pub/Sub subscriptions (pubsub.h); null until the first one.
+  ClientSubscriptions* subscriptions() const { return subscriptions_.get(); }
+  ClientSubscriptions& EnsureSubscriptions();
   // BLPOP and friends: why and until when the client is parked.
   BlockState& block_state() { return block_state_; }
   const BlockState& block_state() const { return block_state_; }
@@ -120,6 +130,7 @@ class Client {
   std::string lib_ver_;
   std::vector<QueuedCommand> multi_queue_;
   BlockState block_state_;
+  std::unique_ptr<ClientSubscriptions> subscriptions_;
 };
 
 }  // namespace ember::server

@@ -48,6 +48,10 @@ enum CommandFlag : uint32_t {
   kCmdRunsInMulti = 1 << 17,
   kCmdSkipSlowlog = 1 << 18,  // not logged in the slow log itself (EXEC: its commands are)
   kCmdNoAsyncLoading = 1 << 19,  // refused while loading asynchronously (SAVE, BGSAVE)
+  // Allowed to a RESP2 client in subscribed mode: (P|S)(UN)SUBSCRIBE, PING,
+  // QUIT, RESET (Redis checks for these by name; not the "pubsub" flag,
+  // which PUBLISH has too).
+  kCmdSubscribedMode = 1 << 20,
 };
 
 // Redis's ACL categories, reported by COMMAND INFO and used by COMMAND LIST

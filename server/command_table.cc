@@ -82,6 +82,8 @@ CommandTable CommandTable::Build() {
   RegisterIntrospectionCommands(table);
   RegisterZSetCommands(table);
   RegisterAclCommands(table);
+  RegisterPubSubCommands(table);
+  RegisterMonitoringCommands(table);
   return table;
 }
 

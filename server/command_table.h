@@ -59,5 +59,7 @@ void RegisterConfigCommands(CommandTable& table);
 void RegisterIntrospectionCommands(CommandTable& table);
 void RegisterZSetCommands(CommandTable& table);
 void RegisterAclCommands(CommandTable& table);
+void RegisterPubSubCommands(CommandTable& table);
+void RegisterMonitoringCommands(CommandTable& table);
 
 }  // namespace ember::server

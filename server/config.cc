@@ -18,6 +18,7 @@
 #include <sstream>
 
 #include "protocol/request_parser.h"
+#include "server/keyspace_events.h"
 #include "storage/glob.h"
 #include "storage/numbers.h"
 
@@ -77,6 +78,8 @@ std::vector<ConfigParam> BuildParams() {
   ConfigParam hz = Int("hz", &Config::hz, 0, kIntMax);
   hz.clamp_min = 1;
   hz.clamp_max = 500;
+  ConfigParam events{"notify-keyspace-events", "", Kind::kEvents};
+  events.int_field = &Config::notify_keyspace_events;
   auto with_alias = [](ConfigParam p, std::string_view alias) {
     p.alias = alias;
     return p;
@@ -97,6 +100,10 @@ std::vector<ConfigParam> BuildParams() {
            ConfigParam::kImmutable),
       Enum("enable-protected-configs", &Config::enable_protected_configs, kProtectedAction,
            ConfigParam::kImmutable),
+      events,
+      Int("slowlog-log-slower-than", &Config::slowlog_log_slower_than, -1, kLongMax),
+      Int("slowlog-max-len", &Config::slowlog_max_len, 0, kLongMax),
+      Int("latency-monitor-threshold", &Config::latency_monitor_threshold, 0, kLongMax),
       Memory("proto-max-bulk-len", &Config::proto_max_bulk_len, 1024 * 1024, kLongMax),
       Memory("client-query-buffer-limit", &Config::client_query_buffer_limit, 1024 * 1024,
              kLongMax),
@@ -388,6 +395,14 @@ std::string ApplyConfigValue(Config* config, const ConfigParam& param,
       config->*param.string_field = value;
       return "";
     }
+    case Kind::kEvents: {
+      int64_t flags;
+      if (!ParseKeyspaceEvents(value, &flags)) {
+        return "Invalid event class character. Use 'Ag$lshzxeKEtmdn'.";
+      }
+      config->*param.int_field = flags;
+      return "";
+    }
     case Kind::kSave:
     case Kind::kList:
     case Kind::kOutputBufferLimit:
@@ -419,6 +434,8 @@ std::string FormatConfigValue(const Config& config, const ConfigParam& param) {
       }
       return out;
     }
+    case Kind::kEvents:
+      return FormatKeyspaceEvents(config.*param.int_field);
     case Kind::kSave: {
       std::string out;
       for (const SavePoint& p : config.save) {
@@ -657,6 +674,7 @@ void RewriteParam(RewriteState* state, const Config& config, const ConfigParam& 
       state->RewriteLine(name, name + " " + FormatMemory(config.*p.int_field), force);
       break;
     case Kind::kString:
+    case Kind::kEvents:
       state->RewriteLine(name, name + " " + QuoteConfigString(value), force);
       break;
     case Kind::kDir:

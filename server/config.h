@@ -72,6 +72,14 @@ struct Config {
   std::string enable_debug_command = "no";
   std::string enable_protected_configs = "no";
 
+  // Observability: keyspace notifications (keyspace_events.h), the slow
+  // log (in microseconds; -1 disables it) and the latency monitor (in
+  // milliseconds; 0 disables it).
+  int64_t notify_keyspace_events = 0;
+  int64_t slowlog_log_slower_than = 10000;
+  int64_t slowlog_max_len = 128;
+  int64_t latency_monitor_threshold = 0;
+
   // Limits of the protocol.
   int64_t proto_max_bulk_len = 512LL * 1024 * 1024;
   int64_t client_query_buffer_limit = 1024LL * 1024 * 1024;
@@ -147,6 +155,7 @@ struct ConfigParam {
     kList,  // space-separated words (bind)
     // "class hard soft seconds" quadruples (client-output-buffer-limit)
     kOutputBufferLimit,
+    kEvents,  // keyspace event flags as letters (notify-keyspace-events)
   };
   enum Flags : uint32_t {
     kImmutable = 1,  // only at start-up: "can't set immutable config"

@@ -5,6 +5,7 @@
 #include <limits>
 
 #include "server/memory.h"
+#include "server/keyspace_events.h"
 #include "server/server.h"
 
 namespace ember::server {
@@ -86,6 +87,7 @@ bool Evictor::EvictOne(int64_t* freed) {
   server_.watches().Touch(db, victim_, /*exists_now=*/false);
   std::string_view del[] = {"DEL", victim_};
   server_.Propagate(db, del);
+  server_.Notify(kNotifyEvicted, "evicted", victim_, db);
   return true;
 }
 

@@ -10,6 +10,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include "protocol/errors.h"
 #include "server/client_limits.h"
 #include "server/log.h"
@@ -81,6 +83,7 @@ void CommandContext::Block(const std::vector<std::string_view>& keys, int64_t ti
   state.command = &command_;
   state.serve = serve;
   state.timeout_reply = timeout_reply;
+  state.duration_us = 0;
   server_.blocking().Block(&client_);
   if (client_.transport() != nullptr) client_.transport()->Blocked(state.deadline_ms);
 }
@@ -111,8 +114,17 @@ void Server::UnregisterClient(Client* client) {
   clients_.erase(client->id());
 }
 
+void Server::ClientModesReset(Client& client) {
+  pubsub_.UnsubscribeAll(client);
+  if (client.has_flag(Client::kMonitor)) {
+    monitors_.erase(std::find(monitors_.begin(), monitors_.end(), &client));
+    client.clear_flag(Client::kMonitor);
+  }
+}
+
 void Server::ClientGone(Client& client) {
   pause_.Forget(&client);
+  ClientModesReset(client);
   watches_.UnwatchAll(&client);
   blocking_.Unblock(&client);
   client.multi_queue().clear();
@@ -206,6 +218,26 @@ void Server::Execute(Client& client, ArgList args) {
     if (client.has_flag(Client::kMulti)) client.set_flag(Client::kDirtyExec);
     return;
   }
+  // Subscribed (RESP2) and MONITOR clients may run only some commands.
+  if (client.has_flag(Client::kPubSub) || client.has_flag(Client::kMonitor)) [[unlikely]] {
+    std::string refused = RefusedByMode(client, *cmd);
+    if (!refused.empty()) {
+      cmd->stats.rejected_calls++;
+      if (cmd->full_name == "exec") {
+        // As Redis's execCommandAbort: a refused EXEC discards the
+        // transaction (if any), says why, and still shows on MONITOR.
+        DiscardTransaction(client);
+        client.reply().Error("EXECABORT Transaction discarded because of: " +
+                             refused.substr(refused.find(' ') + 1));
+        if (!monitors_.empty()) FeedMonitors(client, args, {});
+      } else {
+        client.reply().Error(refused);
+        if (client.has_flag(Client::kMulti)) client.set_flag(Client::kDirtyExec);
+      }
+      CountError(client, errors_before);
+      return;
+    }
+  }
   // CLIENT PAUSE: the command waits, its client parked, until the pause ends.
   if (pause_.Postpones(client, *cmd, keyspace_.now_ms())) {
     pause_.Postpone(client, *cmd, args);
@@ -263,10 +295,101 @@ void Server::Call(Client& client, const CommandSpec& cmd, ArgList args, int64_t 
   PropagateCommand(ctx, db, args, dirty_before);
   // The server's clock is wall time: a step backwards must not make a
   // duration negative.
-  int64_t elapsed_us = clock_->NowUs() - start_us;
+  int64_t elapsed_us = std::max<int64_t>(clock_->NowUs() - start_us, 0);
   cmd.stats.calls++;
-  cmd.stats.usec += static_cast<uint64_t>(elapsed_us > 0 ? elapsed_us : 0);
+  cmd.stats.usec += static_cast<uint64_t>(elapsed_us);
   stats_.total_commands_processed++;
+  // Nothing to do, in the common case, but three predictable tests.
+  if (!monitors_.empty() || elapsed_us >= config_.slowlog_log_slower_than ||
+      config_.latency_monitor_threshold != 0) [[unlikely]] {
+    AfterCall(ctx, args, elapsed_us);
+  }
+}
+
+void Server::AfterCall(const CommandContext& ctx, ArgList args, int64_t duration_us) {
+  // Replaying the AOF is no client's doing.
+  if (keyspace_.expiry_paused()) return;
+  Client& client = const_cast<CommandContext&>(ctx).client();
+  const CommandSpec& cmd = ctx.command();
+  // Administrative commands are too sensitive to show (CONFIG SET
+  // requirepass...).
+  if (!monitors_.empty() && !cmd.has(kCmdAdmin) && !cmd.has(kCmdSkipMonitor)) {
+    FeedMonitors(client, args, ctx.redacted());
+  }
+  // A command that blocked is accounted for when it is served or times out.
+  if (client.has_flag(Client::kBlocked)) {
+    client.block_state().duration_us = duration_us;
+    return;
+  }
+  AddLatencySampleIfNeeded(cmd.has(kCmdFast) ? "fast-command" : "command", duration_us / 1000);
+  LogSlowCommand(client, cmd, args, ctx.redacted(), duration_us);
+}
+
+void Server::LogSlowCommand(const Client& client, const CommandSpec& cmd, ArgList args,
+                            const std::vector<size_t>& redacted, int64_t duration_us) {
+  int64_t threshold = config_.slowlog_log_slower_than;
+  if (threshold < 0 || duration_us < threshold || cmd.has(kCmdSkipSlowlog)) return;
+  slowlog_.Push(args, redacted, clock_->NowMs() / 1000, duration_us, client.addr, client.name(),
+                static_cast<size_t>(config_.slowlog_max_len));
+}
+
+void Server::AddMonitor(Client& client) {
+  if (client.has_flag(Client::kMonitor)) return;
+  client.set_flag(Client::kMonitor);
+  monitors_.push_back(&client);
+}
+
+void Server::FeedMonitors(const Client& client, ArgList args,
+                          const std::vector<size_t>& redacted) {
+  // +<seconds>.<micros> [<db> <addr>] "arg" "arg"..., each argument quoted
+  // with Redis's escapes.
+  int64_t now_us = clock_->NowUs();
+  std::string line = fmt::format("+{}.{:06} [{} {}]", now_us / 1'000'000, now_us % 1'000'000,
+                                 client.db_index(), client.addr);
+  for (size_t i = 0; i < args.size(); ++i) {
+    line += ' ';
+    bool hidden = std::find(redacted.begin(), redacted.end(), i) != redacted.end();
+    line += QuoteConfigString(hidden ? std::string_view("(redacted)") : args[i]);
+  }
+  line += "\r\n";
+  for (Client* m : monitors_) {
+    m->reply().Raw(line);
+    if (m->transport() != nullptr) m->transport()->OutputPending();
+  }
+}
+
+std::string Server::RefusedByMode(const Client& client, const CommandSpec& cmd) const {
+  if (client.has_flag(Client::kPubSub) && client.resp() == 2 && !cmd.has(kCmdSubscribedMode)) {
+    return fmt::format(
+        "ERR Can't execute '{}': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET "
+        "are allowed in this context",
+        cmd.full_name);
+  }
+  // Redis makes a MONITOR client a replica, and replicas must not touch
+  // the keyspace (nor EXEC a transaction that would).
+  if (client.has_flag(Client::kMonitor)) {
+    uint32_t touches = kCmdWrite | kCmdReadonly | kCmdMayReplicate;
+    bool keyspace = (cmd.flags & touches) != 0;
+    if (cmd.full_name == "exec") {
+      for (const QueuedCommand& q : const_cast<Client&>(client).multi_queue()) {
+        keyspace = keyspace || (q.command->flags & touches) != 0;
+      }
+    }
+    if (keyspace) return "ERR Replica can't interact with the keyspace";
+  }
+  return "";
+}
+
+void Server::PublishKeyspaceEvent(std::string_view event, std::string_view key, int db) {
+  // Loading a dataset notifies no one.
+  if (keyspace_.expiry_paused()) return;
+  int64_t flags = config_.notify_keyspace_events;
+  if (flags & kNotifyKeyspace) {
+    pubsub_.Publish(fmt::format("__keyspace@{}__:{}", db, key), event);
+  }
+  if (flags & kNotifyKeyevent) {
+    pubsub_.Publish(fmt::format("__keyevent@{}__:{}", db, event), key);
+  }
 }
 
 void Server::KeyModifiedIn(int db, std::string_view key) {
@@ -336,9 +459,11 @@ void Server::OnKeyExpired(int db, std::string_view key) {
   watches_.Touch(db, key, /*exists_now=*/false);
   std::string_view del[] = {"DEL", key};
   Propagate(db, del);
+  Notify(kNotifyExpired, "expired", key, db);
 }
 
 void Server::OnKeyCreated(int db, std::string_view key, storage::ObjType type) {
+  Notify(kNotifyNew, "new", key, db);
   if (type == storage::ObjType::kList || type == storage::ObjType::kZSet) {
     blocking_.SignalKeyCreated(db, key);
   }
@@ -367,13 +492,18 @@ void Server::ServeKey(int db, const std::string& key) {
     std::vector<std::string_view> args(state.argv.begin(), state.argv.end());
     int saved_db = c->db_index();
     c->set_db_index(state.db);
-    keyspace_.RefreshTime();
+    int64_t start_us = clock_->NowUs();
+    keyspace_.SetTime(start_us / 1000);
     CommandContext ctx(*this, *c, *state.command);
     uint64_t dirty_before = stats_.dirty;
     bool served = state.serve(ctx, args, key);
     if (served) PropagateCommand(ctx, state.db, args, dirty_before);
     c->set_db_index(saved_db);
     if (!served) return;  // the key cannot serve anyone (e.g. wrong type)
+    // The slow log counts the time the command ran, not the time it
+    // waited.
+    int64_t serve_us = std::max<int64_t>(clock_->NowUs() - start_us, 0);
+    LogSlowCommand(*c, *state.command, args, {}, state.duration_us + serve_us);
     blocking_.Unblock(c);
     state.command->stats.calls++;
     stats_.total_commands_processed++;
@@ -390,6 +520,9 @@ void Server::UnblockClient(Client& client, std::string_view error) {
   } else {
     client.reply().NullArray();
   }
+  const BlockState& state = client.block_state();
+  std::vector<std::string_view> args(state.argv.begin(), state.argv.end());
+  LogSlowCommand(client, *state.command, args, {}, state.duration_us);
   blocking_.Unblock(&client);
   if (client.transport() != nullptr) client.transport()->Unblocked();
 }

@@ -25,6 +25,11 @@
 #include "server/command_table.h"
 #include "server/config.h"
 #include "server/eviction.h"
+#include "server/aof.h"
+#include "server/keyspace_events.h"
+#include "server/latency.h"
+#include "server/pubsub.h"
+#include "server/slowlog.h"
 #include "server/snapshot.h"
 #include "server/watch.h"
 #include "storage/clock.h"
@@ -105,6 +110,17 @@ class CommandContext {
   // only then: a write that changes nothing is no change), as Redis calls
   // signalModifiedKey.
   void KeyModified(std::string_view key);
+  // Publishes keyspace event `event` about `key` (in the client's database,
+  // or in `db`), where Redis calls notifyKeyspaceEvent: right after the
+  // change, in the same order relative to the reply. `type` is the event's
+  // class (keyspace_events.h); with notifications off for it, the call is
+  // one test.
+  void Notify(int64_t type, std::string_view event, std::string_view key);
+  void NotifyIn(int db, int64_t type, std::string_view event, std::string_view key);
+  // Shows argument `index` as "(redacted)" in the slow log and MONITOR
+  // (passwords), as Redis's redactClientCommandArgument.
+  void Redact(size_t index) { redacted_.push_back(index); }
+  const std::vector<size_t>& redacted() const { return redacted_; }
   // True while EXEC runs queued commands: blocking commands must not block.
   bool in_exec() const;
   // Parks the client until one of `keys` (in the current database) is
@@ -129,6 +145,7 @@ class CommandContext {
   const CommandSpec& command_;
   std::vector<std::vector<std::string>> propagate_;
   bool propagate_set_ = false;
+  std::vector<size_t> redacted_;
 };
 
 class Server : public storage::KeyspaceListener {
@@ -182,9 +199,37 @@ class Server : public storage::KeyspaceListener {
   // SWAPDB: clients blocked on keys that now exist are served.
   void SignalAllBlockedKeys();
 
+  // --- Pub/Sub, keyspace notifications, MONITOR, slow log, latency ---
+  PubSub& pubsub() { return pubsub_; }
+  // Publishes a keyspace event if notify-keyspace-events enables `type`
+  // (for code outside commands: eviction, expiry).
+  void Notify(int64_t type, std::string_view event, std::string_view key, int db) {
+    if (config_.notify_keyspace_events & type) [[unlikely]] {
+      PublishKeyspaceEvent(event, key, db);
+    }
+  }
+  // MONITOR: `client` receives every command run from now on.
+  void AddMonitor(Client& client);
+  // Leaves subscribed mode and MONITOR without a word to the client
+  // (RESET, a closed connection).
+  void ClientModesReset(Client& client);
+  SlowLog& slowlog() { return slowlog_; }
+  LatencyMonitor& latency() { return latency_; }
+  // Records a latency sample for `event` if it reaches
+  // latency-monitor-threshold (Redis's latencyAddSampleIfNeeded).
+  void AddLatencySampleIfNeeded(std::string_view event, int64_t latency_ms) {
+    int64_t threshold = config_.latency_monitor_threshold;
+    if (threshold != 0 && latency_ms >= threshold) [[unlikely]] {
+      latency_.AddSample(event, latency_ms, clock_->NowMs() / 1000);
+    }
+  }
+
   // storage::KeyspaceListener
   void OnKeyExpired(int db, std::string_view key) override;
   void OnKeyCreated(int db, std::string_view key, storage::ObjType type) override;
+  void OnKeyMiss(int db, std::string_view key) override {
+    Notify(kNotifyKeyMiss, "keymiss", key, db);
+  }
 
   // --- Periodic work, hz times per second (serverCron) ---
   void Cron();
@@ -231,6 +276,16 @@ class Server : public storage::KeyspaceListener {
   // reading taken just before, or -1 to read it here.
   void Call(Client& client, const CommandSpec& cmd, ArgList args, int64_t start_us = -1);
   void CountError(Client& client, uint64_t errors_before);
+  // Why `client`'s mode forbids `cmd` (RESP2 subscribed mode, MONITOR), or
+  // "".
+  std::string RefusedByMode(const Client& client, const CommandSpec& cmd) const;
+  // What every finished command owes to MONITOR, the slow log and the
+  // latency monitor.
+  void AfterCall(const CommandContext& ctx, ArgList args, int64_t duration_us);
+  void LogSlowCommand(const Client& client, const CommandSpec& cmd, ArgList args,
+                      const std::vector<size_t>& redacted, int64_t duration_us);
+  void FeedMonitors(const Client& client, ArgList args, const std::vector<size_t>& redacted);
+  void PublishKeyspaceEvent(std::string_view event, std::string_view key, int db);
   void ServeReadyKeys();
   // Logs what a finished command (or served blocked command) changed.
   void PropagateCommand(const CommandContext& ctx, int db, ArgList args, uint64_t dirty_before);
@@ -251,9 +306,22 @@ class Server : public storage::KeyspaceListener {
   AofManager aof_{*this};
   Evictor evictor_{*this};
   ClientPause pause_{*this};
+  PubSub pubsub_;
+  SlowLog slowlog_;
+  LatencyMonitor latency_;
+  std::vector<Client*> monitors_;
   std::vector<std::pair<int, std::vector<std::string>>> exec_propagation_;
   bool in_exec_ = false;
   bool serving_blocked_ = false;
 };
+
+inline void CommandContext::Notify(int64_t type, std::string_view event, std::string_view key) {
+  server_.Notify(type, event, key, client_.db_index());
+}
+
+inline void CommandContext::NotifyIn(int db, int64_t type, std::string_view event,
+                                     std::string_view key) {
+  server_.Notify(type, event, key, db);
+}
 
 }  // namespace ember::server

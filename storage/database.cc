@@ -40,7 +40,12 @@ Entry* Database::LookupRead(std::string_view key, int flags) {
     ref.entry = nullptr;
   }
   if (!(flags & kNoStats)) {
-    ref.entry ? keyspace_->stats().keyspace_hits++ : keyspace_->stats().keyspace_misses++;
+    if (ref.entry != nullptr) {
+      keyspace_->stats().keyspace_hits++;
+    } else {
+      keyspace_->stats().keyspace_misses++;
+      if (KeyspaceListener* l = keyspace_->listener()) l->OnKeyMiss(index_, key);
+    }
   }
   if (ref.entry != nullptr && !(flags & kNoTouch)) keyspace_->Touch(ref.entry);
   return ref.entry;

@@ -24,6 +24,9 @@ class KeyspaceListener {
   // Called when a key comes into existence (created, renamed or moved
   // here): clients blocked on an empty list wait for exactly this.
   virtual void OnKeyCreated(int db, std::string_view key, ObjType type) = 0;
+  // Called when a read finds no key (where a keyspace miss is counted):
+  // keyspace notifications have a "keymiss" event.
+  virtual void OnKeyMiss(int /*db*/, std::string_view /*key*/) {}
 };
 
 struct KeyspaceStats {

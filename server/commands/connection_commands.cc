@@ -13,6 +13,7 @@
 #include "server/client_limits.h"
 #include "server/command_table.h"
 #include "server/commands/reply_util.h"
+#include "server/pubsub.h"
 #include "server/version.h"
 #include "storage/numbers.h"
 
@@ -25,6 +26,13 @@ namespace errors = protocol::errors;
 // PING [message]
 void PingCommand(CommandContext& ctx, ArgList args) {
   if (args.size() > 2) return ctx.reply().Error(errors::WrongArity("ping"));
+  // A subscribed RESP2 client reads arrays only: its PONG is one too.
+  if (ctx.client().has_flag(Client::kPubSub) && ctx.client().resp() == 2) {
+    ctx.reply().ArrayHeader(2);
+    ctx.reply().Bulk("pong");
+    ctx.reply().Bulk(args.size() == 2 ? args[1] : "");
+    return;
+  }
   args.size() == 2 ? ctx.reply().Bulk(args[1]) : ctx.reply().SimpleString("PONG");
 }
 
@@ -61,6 +69,7 @@ bool CheckPassword(CommandContext& ctx, std::string_view user, std::string_view 
 
 // AUTH [username] password
 void AuthCommand(CommandContext& ctx, ArgList args) {
+  for (size_t i = 1; i < args.size(); ++i) ctx.Redact(i);
   if (args.size() > 3) return ctx.reply().Error(errors::kSyntax);
   if (args.size() == 2 && ctx.config().requirepass.empty()) {
     return ctx.reply().Error(errors::kAuthNotConfigured);
@@ -95,6 +104,8 @@ void HelloCommand(CommandContext& ctx, ArgList args) {
   for (size_t j = next; j < args.size(); ++j) {
     size_t more = args.size() - 1 - j;
     if (EqualsIgnoreCase(args[j], "auth") && more >= 2) {
+      ctx.Redact(j + 1);
+      ctx.Redact(j + 2);
       if (!CheckPassword(ctx, args[j + 1], args[j + 2])) {
         return ctx.reply().Error(errors::kWrongPass);
       }
@@ -140,6 +151,8 @@ void ResetCommand(CommandContext& ctx, ArgList) {
   c.set_resp(2);
   c.set_name("");
   ctx.server().DiscardTransaction(c);
+  // Out of subscribed mode and MONITOR, silently.
+  ctx.server().ClientModesReset(c);
   c.set_authenticated(ctx.config().requirepass.empty());
   ctx.reply().SimpleString("RESET");
 }
@@ -213,6 +226,7 @@ bool ParseClientType(std::string_view name, std::optional<ClientClass>* out) {
 std::string DescribeClient(const Client& c, int64_t now_ms, size_t argv_bytes) {
   // Redis's flag letters, in its order.
   std::string flags;
+  if (c.has_flag(Client::kMonitor)) flags += 'O';
   if (c.has_flag(Client::kPubSub)) flags += 'P';
   if (c.has_flag(Client::kMulti)) flags += 'x';
   if (c.has_flag(Client::kBlocked)) flags += 'b';
@@ -234,12 +248,15 @@ std::string DescribeClient(const Client& c, int64_t now_ms, size_t argv_bytes) {
   size_t qbuf_mem = c.query_buffer_size + c.query_buffer_free;
   size_t tot_mem =
       sizeof(Client) + qbuf_mem + argv_bytes + multi_mem + c.output().capacity() + in_flight;
+  const ClientSubscriptions* subs = c.subscriptions();
   return fmt::format(
-      "id={} addr={} laddr={} fd={} name={} age={} idle={} flags={} db={} sub=0 psub=0 ssub=0 "
+      "id={} addr={} laddr={} fd={} name={} age={} idle={} flags={} db={} sub={} psub={} ssub={} "
       "multi={} qbuf={} qbuf-free={} argv-mem={} multi-mem={} rbs={} rbp={} obl={} oll={} "
       "omem={} tot-mem={} events={} cmd={} user=default redir=-1 resp={} lib-name={} lib-ver={}",
       c.id(), c.addr, c.laddr, c.fd, c.name(), (now_ms - c.created_ms) / 1000,
       (now_ms - c.last_interaction_ms) / 1000, flags, c.db_index(),
+      subs ? subs->channels.size() : 0, subs ? subs->patterns.size() : 0,
+      subs ? subs->shard_channels.size() : 0,
       c.has_flag(Client::kMulti) ? static_cast<int64_t>(c.multi_queue().size()) : -1,
       c.query_buffer_size, c.query_buffer_free, argv_bytes, multi_mem, c.output().capacity(),
       c.output().size(), c.output().size(), in_flight > 0 ? 1 : 0, omem, tot_mem,
@@ -476,11 +493,11 @@ constexpr uint32_t kConnHandshake =
 }  // namespace
 
 void RegisterConnectionCommands(CommandTable& t) {
-  t.Add({"ping", -1, kCmdFast, kConn | kAclFast, {}, PingCommand,
+  t.Add({"ping", -1, kCmdFast | kCmdSubscribedMode, kConn | kAclFast, {}, PingCommand,
          {"Ping the server", "1.0.0", "connection", "O(1)", "[message]"}});
   t.Add({"echo", 2, kCmdLoading | kCmdStale | kCmdFast, kConn | kAclFast, {}, EchoCommand,
          {"Echo the given string", "1.0.0", "connection", "O(1)", "message"}});
-  t.Add({"quit", -1, kConnHandshake | kCmdRunsInMulti,
+  t.Add({"quit", -1, kConnHandshake | kCmdRunsInMulti | kCmdSubscribedMode,
          kConn | kAclFast, {}, QuitCommand,
          {"Close the connection", "1.0.0", "connection", "O(1)", ""}});
   t.Add({"select", 2, kCmdLoading | kCmdStale | kCmdFast, kConn | kAclFast, {}, SelectCommand,
@@ -494,7 +511,7 @@ void RegisterConnectionCommands(CommandTable& t) {
          kConn | kAclFast, {}, HelloCommand,
          {"Handshake with Redis", "6.0.0", "connection", "O(1)",
           "[protover [AUTH username password] [SETNAME clientname]]"}});
-  t.Add({"reset", 1, kConnHandshake | kCmdRunsInMulti,
+  t.Add({"reset", 1, kConnHandshake | kCmdRunsInMulti | kCmdSubscribedMode,
          kConn | kAclFast, {}, ResetCommand,
          {"Reset the connection", "6.2.0", "connection", "O(1)", ""}});
   t.Add({"client", -2, 0, kAclSlow, {}, nullptr,

@@ -34,6 +34,7 @@ void HSetGeneric(CommandContext& ctx, ArgList args, bool hmset) {
   auto r = hash::Set(ctx.db(), args[1], args.subspan(2));
   if (!r.ok()) return ReplyError(ctx.reply(), r.status());
   ctx.KeyModified(args[1]);
+  ctx.Notify(kNotifyHash, "hset", args[1]);
   hmset ? ctx.reply().Ok() : ctx.reply().Integer(*r);
 }
 void HSetCommand(CommandContext& ctx, ArgList args) { HSetGeneric(ctx, args, false); }
@@ -43,7 +44,10 @@ void HMSetCommand(CommandContext& ctx, ArgList args) { HSetGeneric(ctx, args, tr
 void HSetNxCommand(CommandContext& ctx, ArgList args) {
   auto r = hash::SetNx(ctx.db(), args[1], args[2], args[3]);
   if (!r.ok()) return ReplyError(ctx.reply(), r.status());
-  if (*r) ctx.KeyModified(args[1]);
+  if (*r) {
+    ctx.KeyModified(args[1]);
+    ctx.Notify(kNotifyHash, "hset", args[1]);
+  }
   ctx.reply().Integer(*r ? 1 : 0);
 }
 
@@ -72,7 +76,11 @@ void HMGetCommand(CommandContext& ctx, ArgList args) {
 void HDelCommand(CommandContext& ctx, ArgList args) {
   auto r = hash::Delete(ctx.db(), args[1], args.subspan(2));
   if (!r.ok()) return ReplyError(ctx.reply(), r.status());
-  if (*r > 0) ctx.KeyModified(args[1]);
+  if (*r > 0) {
+    ctx.KeyModified(args[1]);
+    ctx.Notify(kNotifyHash, "hdel", args[1]);
+    if (ctx.db().Peek(args[1]) == nullptr) ctx.Notify(kNotifyGeneric, "del", args[1]);
+  }
   ctx.reply().Integer(*r);
 }
 
@@ -133,6 +141,7 @@ void HIncrByCommand(CommandContext& ctx, ArgList args) {
   if (r.status() == OpStatus::kNotInteger) return ctx.reply().Error(errors::kHashValueNotInteger);
   if (!r.ok()) return ReplyError(ctx.reply(), r.status());
   ctx.KeyModified(args[1]);
+  ctx.Notify(kNotifyHash, "hincrby", args[1]);
   ctx.reply().Integer(*r);
 }
 
@@ -147,6 +156,7 @@ void HIncrByFloatCommand(CommandContext& ctx, ArgList args) {
   if (r.status() == OpStatus::kNotFloat) return ctx.reply().Error(errors::kHashValueNotFloat);
   if (!r.ok()) return ReplyError(ctx.reply(), r.status());
   ctx.KeyModified(args[1]);
+  ctx.Notify(kNotifyHash, "hincrbyfloat", args[1]);
   // Logged as the value it stored, so that a replay on another machine (or
   // long double) cannot round differently.
   ctx.Propagate({"HSET", std::string(args[1]), std::string(args[2]), *r});

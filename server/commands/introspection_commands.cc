@@ -207,6 +207,9 @@ constexpr KeyAccess kKeyAccessTable[] = {
     {"sinterstore", kRwUpdate, kKeyRO | kKeyAccess},
     {"sunionstore", kKeyOW | kKeyUpdate, kKeyRO | kKeyAccess},
     {"sdiffstore", kKeyOW | kKeyUpdate, kKeyRO | kKeyAccess},
+    {"ssubscribe", kKeyNotKey},
+    {"sunsubscribe", kKeyNotKey},
+    {"spublish", kKeyNotKey},
     {"zadd", kRwUpdate},
     {"zrem", kKeyRW | kKeyDelete},
     {"zcard", kRoOnly},
@@ -242,6 +245,8 @@ constexpr std::string_view kAllSucceeded = "response_policy:all_succeeded";
 constexpr std::string_view kAggSum = "response_policy:agg_sum";
 constexpr std::string_view kNondet = "nondeterministic_output";
 constexpr std::string_view kNondetOrder = "nondeterministic_output_order";
+constexpr std::string_view kAllNodes = "request_policy:all_nodes";
+constexpr std::string_view kSpecial = "response_policy:special";
 constexpr Tips kTipsTable[] = {
     {"ping", {kAllShards, kAllSucceeded}},
     {"client|info", {kNondet}},
@@ -285,6 +290,14 @@ constexpr Tips kTipsTable[] = {
     {"spop", {kNondet}},
     {"srandmember", {kNondet}},
     {"sscan", {kNondet}},
+    {"slowlog|get", {kAllNodes, kNondet}},
+    {"slowlog|len", {kAllNodes, kAggSum, kNondet}},
+    {"slowlog|reset", {kAllNodes, kAllSucceeded}},
+    {"latency|latest", {kNondet, kAllNodes, kSpecial}},
+    {"latency|history", {kNondet, kAllNodes, kSpecial}},
+    {"latency|graph", {kNondet, kAllNodes, kSpecial}},
+    {"latency|doctor", {kNondet, kAllNodes, kSpecial}},
+    {"latency|reset", {kAllNodes, kAllSucceeded}},
     {"zrandmember", {kNondet}},
     {"zscan", {kNondet}},
 };

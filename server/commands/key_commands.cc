@@ -31,6 +31,7 @@ void DelCommand(CommandContext& ctx, ArgList args) {
   for (size_t i = 1; i < args.size(); ++i) {
     if (ctx.db().Delete(args[i])) {
       ctx.KeyModified(args[i]);
+      ctx.Notify(kNotifyGeneric, "del", args[i]);
       ++deleted;
     }
   }
@@ -152,6 +153,8 @@ void RenameGeneric(CommandContext& ctx, ArgList args, bool nx) {
   if (s == OpStatus::kOk && args[1] != args[2]) {
     ctx.KeyModified(args[1]);
     ctx.KeyModified(args[2]);
+    ctx.Notify(kNotifyGeneric, "rename_from", args[1]);
+    ctx.Notify(kNotifyGeneric, "rename_to", args[2]);
   }
   if (nx) return ctx.reply().Integer(s == OpStatus::kOk ? 1 : 0);
   ctx.reply().Ok();
@@ -188,7 +191,10 @@ void CopyCommand(CommandContext& ctx, ArgList args) {
     return ctx.reply().Error(errors::kSameObject);
   }
   OpStatus s = storage::Copy(ctx.db(), args[1], ctx.keyspace().db(dst_index), args[2], replace);
-  if (s == OpStatus::kOk) ctx.server().KeyModifiedIn(dst_index, args[2]);
+  if (s == OpStatus::kOk) {
+    ctx.server().KeyModifiedIn(dst_index, args[2]);
+    ctx.NotifyIn(dst_index, kNotifyGeneric, "copy_to", args[2]);
+  }
   ctx.reply().Integer(s == OpStatus::kOk ? 1 : 0);
 }
 
@@ -201,6 +207,8 @@ void MoveCommand(CommandContext& ctx, ArgList args) {
   if (s == OpStatus::kOk) {
     ctx.KeyModified(args[1]);
     ctx.server().KeyModifiedIn(dst_index, args[1]);
+    ctx.Notify(kNotifyGeneric, "move_from", args[1]);
+    ctx.NotifyIn(dst_index, kNotifyGeneric, "move_to", args[1]);
   }
   ctx.reply().Integer(s == OpStatus::kOk ? 1 : 0);
 }
@@ -247,6 +255,7 @@ void ExpireGeneric(CommandContext& ctx, ArgList args, bool seconds, bool relativ
       return ctx.reply().Integer(0);
     case storage::ExpireOutcome::kSet: {
       ctx.KeyModified(args[1]);
+      ctx.Notify(kNotifyGeneric, "expire", args[1]);
       // Logged as PEXPIREAT with the absolute deadline, options kept.
       std::vector<std::string> argv(args.begin(), args.end());
       argv[0] = "PEXPIREAT";
@@ -256,6 +265,7 @@ void ExpireGeneric(CommandContext& ctx, ArgList args, bool seconds, bool relativ
     }
     case storage::ExpireOutcome::kDeleted:
       ctx.KeyModified(args[1]);
+      ctx.Notify(kNotifyGeneric, "del", args[1]);
       ctx.Propagate({"DEL", std::string(args[1])});
       return ctx.reply().Integer(1);
   }
@@ -283,7 +293,10 @@ void PExpireTimeCommand(CommandContext& ctx, ArgList args) { TtlGeneric(ctx, arg
 void PersistCommand(CommandContext& ctx, ArgList args) {
   storage::KeyRef ref = ctx.db().LookupWrite(args[1]);
   bool removed = ref && ctx.db().Persist(ref);
-  if (removed) ctx.KeyModified(args[1]);
+  if (removed) {
+    ctx.KeyModified(args[1]);
+    ctx.Notify(kNotifyGeneric, "persist", args[1]);
+  }
   ctx.reply().Integer(removed ? 1 : 0);
 }
 

@@ -50,11 +50,26 @@ bool ParseEnd(std::string_view arg, bool* head) {
   return true;
 }
 
+// After a write that may have emptied `key`: an empty list is deleted, and
+// its "del" event follows the command's own.
+void NotifyDelIfGone(CommandContext& ctx, std::string_view key) {
+  if (ctx.db().Peek(key) == nullptr) ctx.Notify(kNotifyGeneric, "del", key);
+}
+
+// A pop's event ("lpop"/"rpop"), then "del" if it emptied the list.
+void NotifyPop(CommandContext& ctx, std::string_view key, bool head) {
+  ctx.Notify(kNotifyList, head ? "lpop" : "rpop", key);
+  NotifyDelIfGone(ctx, key);
+}
+
 // LPUSH/RPUSH/LPUSHX/RPUSHX key element [element ...]
 void PushGeneric(CommandContext& ctx, ArgList args, bool head, bool only_if_exists) {
   auto r = list::Push(ctx.db(), args[1], args.subspan(2), head, only_if_exists);
   if (!r.ok()) return ReplyError(ctx.reply(), r.status());
-  if (*r > 0) ctx.KeyModified(args[1]);
+  if (*r > 0) {
+    ctx.KeyModified(args[1]);
+    ctx.Notify(kNotifyList, head ? "lpush" : "rpush", args[1]);
+  }
   ctx.reply().Integer(*r);
 }
 void LPushCommand(CommandContext& ctx, ArgList args) { PushGeneric(ctx, args, true, false); }
@@ -76,7 +91,10 @@ void PopGeneric(CommandContext& ctx, ArgList args, bool head) {
     return has_count ? ctx.reply().NullArray() : ctx.reply().NullBulk();
   }
   if (!r.ok()) return ReplyError(ctx.reply(), r.status());
-  if (!r->empty()) ctx.KeyModified(args[1]);
+  if (!r->empty()) {
+    ctx.KeyModified(args[1]);
+    NotifyPop(ctx, args[1], head);
+  }
   if (!has_count) return ctx.reply().Bulk(r->front());
   ctx.reply().ArrayHeader(static_cast<int64_t>(r->size()));
   for (const std::string& v : *r) ctx.reply().Bulk(v);
@@ -107,6 +125,7 @@ void LSetCommand(CommandContext& ctx, ArgList args) {
   OpStatus s = list::Set(ctx.db(), args[1], index, args[3]);
   if (s != OpStatus::kOk) return ReplyError(ctx.reply(), s);
   ctx.KeyModified(args[1]);
+  ctx.Notify(kNotifyList, "lset", args[1]);
   ctx.reply().Ok();
 }
 
@@ -134,7 +153,10 @@ void LInsertCommand(CommandContext& ctx, ArgList args) {
   }
   auto r = list::Insert(ctx.db(), args[1], after, args[3], args[4]);
   if (!r.ok()) return ReplyError(ctx.reply(), r.status());
-  if (*r > 0) ctx.KeyModified(args[1]);
+  if (*r > 0) {
+    ctx.KeyModified(args[1]);
+    ctx.Notify(kNotifyList, "linsert", args[1]);
+  }
   ctx.reply().Integer(*r);
 }
 
@@ -144,7 +166,11 @@ void LRemCommand(CommandContext& ctx, ArgList args) {
   if (!ParseIntArg(ctx, args[2], &count)) return;
   auto r = list::Remove(ctx.db(), args[1], count, args[3]);
   if (!r.ok()) return ReplyError(ctx.reply(), r.status());
-  if (*r > 0) ctx.KeyModified(args[1]);
+  if (*r > 0) {
+    ctx.KeyModified(args[1]);
+    ctx.Notify(kNotifyList, "lrem", args[1]);
+    NotifyDelIfGone(ctx, args[1]);
+  }
   ctx.reply().Integer(*r);
 }
 
@@ -156,7 +182,11 @@ void LTrimCommand(CommandContext& ctx, ArgList args) {
                      args[1], storage::Database::kNoTouch | storage::Database::kNoStats) != nullptr;
   OpStatus s = list::Trim(ctx.db(), args[1], start, end);
   if (s != OpStatus::kOk) return ReplyError(ctx.reply(), s);
-  if (existed) ctx.KeyModified(args[1]);
+  if (existed) {
+    ctx.KeyModified(args[1]);
+    ctx.Notify(kNotifyList, "ltrim", args[1]);
+    NotifyDelIfGone(ctx, args[1]);
+  }
   ctx.reply().Ok();
 }
 
@@ -204,6 +234,9 @@ bool MoveGeneric(CommandContext& ctx, std::string_view src, std::string_view dst
   }
   ctx.KeyModified(src);
   if (src != dst) ctx.KeyModified(dst);
+  // As Redis: the push to `dst`, then the pop from `src`.
+  ctx.Notify(kNotifyList, to_head ? "lpush" : "rpush", dst);
+  NotifyPop(ctx, src, from_head);
   // Blocking or not, this is what happened.
   ctx.Propagate({"LMOVE", std::string(src), std::string(dst), from_head ? "LEFT" : "RIGHT",
                  to_head ? "LEFT" : "RIGHT"});
@@ -273,6 +306,7 @@ bool MPopFrom(CommandContext& ctx, std::string_view key, bool head, int64_t coun
     return true;
   }
   ctx.KeyModified(key);
+  NotifyPop(ctx, key, head);
   ctx.Propagate({head ? "LPOP" : "RPOP", std::string(key), storage::Int64ToString(
                                                                  static_cast<int64_t>(r->size()))});
   protocol::ReplyWriter& w = ctx.reply();
@@ -304,6 +338,7 @@ bool BPopFrom(CommandContext& ctx, std::string_view key, bool head) {
     return true;
   }
   ctx.KeyModified(key);
+  NotifyPop(ctx, key, head);
   ctx.Propagate({head ? "LPOP" : "RPOP", std::string(key)});
   ctx.reply().ArrayHeader(2);
   ctx.reply().Bulk(key);

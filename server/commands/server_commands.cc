@@ -215,9 +215,14 @@ void DebugReload(CommandContext& ctx, ArgList args) {
   persistence::RdbLoadResult result;
   bool exists;
   std::string error;
-  if (!persistence::LoadRdbFile(snapshots.Path(), &ctx.keyspace(), options, &result, &exists,
-                                &error) ||
-      !exists) {
+  // Loaded keys are not news: no keyspace event, no blocked client served
+  // (Redis's dbAddRDBLoad skips both).
+  storage::KeyspaceListener* listener = ctx.keyspace().listener();
+  ctx.keyspace().set_listener(nullptr);
+  bool loaded = persistence::LoadRdbFile(snapshots.Path(), &ctx.keyspace(), options, &result,
+                                         &exists, &error);
+  ctx.keyspace().set_listener(listener);
+  if (!loaded || !exists) {
     Log(LogLevel::kWarning, "DEBUG RELOAD failed: {}", exists ? error : "no RDB file");
     return ctx.reply().Error("ERR Error trying to load the RDB dump, check server logs.");
   }

@@ -35,11 +35,20 @@ void ReplyMembers(protocol::ReplyWriter& r, const std::vector<std::string>& memb
   for (const std::string& m : members) r.Bulk(m);
 }
 
+// After a write that may have emptied `key`: an empty set is deleted, and
+// its "del" event follows the command's own.
+void NotifyDelIfGone(CommandContext& ctx, std::string_view key) {
+  if (ctx.db().Peek(key) == nullptr) ctx.Notify(kNotifyGeneric, "del", key);
+}
+
 // SADD key member [member ...]
 void SAddCommand(CommandContext& ctx, ArgList args) {
   auto r = set::Add(ctx.db(), args[1], args.subspan(2));
   if (!r.ok()) return ReplyError(ctx.reply(), r.status());
-  if (*r > 0) ctx.KeyModified(args[1]);
+  if (*r > 0) {
+    ctx.KeyModified(args[1]);
+    ctx.Notify(kNotifySet, "sadd", args[1]);
+  }
   ctx.reply().Integer(*r);
 }
 
@@ -47,7 +56,11 @@ void SAddCommand(CommandContext& ctx, ArgList args) {
 void SRemCommand(CommandContext& ctx, ArgList args) {
   auto r = set::Remove(ctx.db(), args[1], args.subspan(2));
   if (!r.ok()) return ReplyError(ctx.reply(), r.status());
-  if (*r > 0) ctx.KeyModified(args[1]);
+  if (*r > 0) {
+    ctx.KeyModified(args[1]);
+    ctx.Notify(kNotifySet, "srem", args[1]);
+    NotifyDelIfGone(ctx, args[1]);
+  }
   ctx.reply().Integer(*r);
 }
 
@@ -110,6 +123,8 @@ void SPopCommand(CommandContext& ctx, ArgList args) {
     if (m.status() == OpStatus::kNotFound) return r.NullBulk();
     if (!m.ok()) return ReplyError(r, m.status());
     ctx.KeyModified(args[1]);
+    ctx.Notify(kNotifySet, "spop", args[1]);
+    NotifyDelIfGone(ctx, args[1]);
     // Logged as what it did: a replay must remove the same member.
     ctx.Propagate({"SREM", std::string(args[1]), *m});
     return r.Bulk(*m);
@@ -128,6 +143,8 @@ void SPopCommand(CommandContext& ctx, ArgList args) {
   if (m.status() == OpStatus::kNotFound) return r.SetHeader(0);
   if (!m.ok()) return ReplyError(r, m.status());
   ctx.KeyModified(args[1]);
+  ctx.Notify(kNotifySet, "spop", args[1]);
+  NotifyDelIfGone(ctx, args[1]);
   PropagatePopped(ctx, args[1], *m);
   ReplyMembers(r, *m);
 }
@@ -156,11 +173,28 @@ void SRandMemberCommand(CommandContext& ctx, ArgList args) {
 
 // SMOVE source destination member
 void SMoveCommand(CommandContext& ctx, ArgList args) {
+  // Redis creates the destination only after taking the member out of the
+  // source, so its "new" event follows "srem" (and "del"). Expired keys are
+  // dropped first, with their events; the move itself then runs without
+  // the keyspace's creation callback, and "new" is published in its place.
+  bool dst_existed = static_cast<bool>(ctx.db().LookupWrite(args[2]));
+  ctx.db().LookupWrite(args[1]);
+  storage::KeyspaceListener* listener = ctx.keyspace().listener();
+  ctx.keyspace().set_listener(nullptr);
   auto r = set::Move(ctx.db(), args[1], args[2], args[3]);
+  ctx.keyspace().set_listener(listener);
   if (r.status() == OpStatus::kNotFound) return ctx.reply().Integer(0);
   if (!r.ok()) return ReplyError(ctx.reply(), r.status());
-  if (r->source_changed) ctx.KeyModified(args[1]);
-  if (r->destination_changed) ctx.KeyModified(args[2]);
+  if (r->source_changed) {
+    ctx.KeyModified(args[1]);
+    ctx.Notify(kNotifySet, "srem", args[1]);
+    NotifyDelIfGone(ctx, args[1]);
+  }
+  if (r->destination_changed) {
+    ctx.KeyModified(args[2]);
+    if (!dst_existed) ctx.Notify(kNotifyNew, "new", args[2]);
+    ctx.Notify(kNotifySet, "sadd", args[2]);
+  }
   ctx.reply().Integer(r->moved ? 1 : 0);
 }
 
@@ -181,21 +215,28 @@ void SDiffCommand(CommandContext& ctx, ArgList args) {
 }
 
 // SINTERSTORE/SUNIONSTORE/SDIFFSTORE destination key [key ...]
-void CombineStoreGeneric(CommandContext& ctx, ArgList args, set::SetOp op) {
+void CombineStoreGeneric(CommandContext& ctx, ArgList args, set::SetOp op,
+                         std::string_view event) {
   bool changed = false;
   auto r = set::CombineStore(ctx.db(), args[1], args.subspan(2), op, &changed);
   if (!r.ok()) return ReplyError(ctx.reply(), r.status());
   if (changed) ctx.KeyModified(args[1]);
+  // An empty result deletes the destination instead of storing it.
+  if (*r > 0) {
+    ctx.Notify(kNotifySet, event, args[1]);
+  } else if (changed) {
+    ctx.Notify(kNotifyGeneric, "del", args[1]);
+  }
   ctx.reply().Integer(*r);
 }
 void SInterStoreCommand(CommandContext& ctx, ArgList args) {
-  CombineStoreGeneric(ctx, args, set::SetOp::kInter);
+  CombineStoreGeneric(ctx, args, set::SetOp::kInter, "sinterstore");
 }
 void SUnionStoreCommand(CommandContext& ctx, ArgList args) {
-  CombineStoreGeneric(ctx, args, set::SetOp::kUnion);
+  CombineStoreGeneric(ctx, args, set::SetOp::kUnion, "sunionstore");
 }
 void SDiffStoreCommand(CommandContext& ctx, ArgList args) {
-  CombineStoreGeneric(ctx, args, set::SetOp::kDiff);
+  CombineStoreGeneric(ctx, args, set::SetOp::kDiff, "sdiffstore");
 }
 
 // SINTERCARD numkeys key [key ...] [LIMIT limit]

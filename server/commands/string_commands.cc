@@ -103,6 +103,8 @@ void SetGeneric(CommandContext& ctx, std::string_view key, std::string_view valu
   if (!result.ok()) return ReplyError(ctx.reply(), result.status());
   if (result->applied) {
     ctx.KeyModified(key);
+    ctx.Notify(kNotifyString, "set", key);
+    if (deadline >= 0) ctx.Notify(kNotifyGeneric, "expire", key);
     // A relative expiry is logged as the absolute deadline it became, so a
     // replay later does not push it back.
     if (deadline >= 0 && o.expire_kind != 'P') {
@@ -169,6 +171,7 @@ void GetDelCommand(CommandContext& ctx, ArgList args) {
   auto v = storage::GetDel(ctx.db(), args[1]);
   if (v.ok()) {
     ctx.KeyModified(args[1]);
+    ctx.Notify(kNotifyGeneric, "del", args[1]);
     ctx.Propagate({"DEL", std::string(args[1])});
     return ctx.reply().Bulk(*v);
   }
@@ -198,13 +201,16 @@ void GetExCommand(CommandContext& ctx, ArgList args) {
     if (o.expire.present) {
       ctx.KeyModified(args[1]);
       if (ctx.db().Peek(args[1]) == nullptr) {
+        ctx.Notify(kNotifyGeneric, "del", key);
         ctx.Propagate({"DEL", key});
       } else {
+        ctx.Notify(kNotifyGeneric, "expire", key);
         ctx.Propagate({"PEXPIREAT", key,
                        storage::Int64ToString(ctx.db().Peek(args[1])->expire_at())});
       }
     } else if (o.persist && had_ttl) {
       ctx.KeyModified(args[1]);
+      ctx.Notify(kNotifyGeneric, "persist", key);
       ctx.Propagate({"PERSIST", key});
     }
     return ctx.reply().Bulk(*v);
@@ -230,6 +236,7 @@ void MSetCommand(CommandContext& ctx, ArgList args) {
   for (size_t i = 1; i < args.size(); i += 2) {
     storage::Set(ctx.db(), args[i], args[i + 1], so);
     ctx.KeyModified(args[i]);
+    ctx.Notify(kNotifyString, "set", args[i]);
   }
   ctx.reply().Ok();
 }
@@ -244,6 +251,7 @@ void MSetNxCommand(CommandContext& ctx, ArgList args) {
   for (size_t i = 1; i < args.size(); i += 2) {
     storage::Set(ctx.db(), args[i], args[i + 1], so);
     ctx.KeyModified(args[i]);
+    ctx.Notify(kNotifyString, "set", args[i]);
   }
   ctx.reply().Integer(1);
 }
@@ -252,6 +260,7 @@ void IncrGeneric(CommandContext& ctx, std::string_view key, int64_t delta) {
   auto v = storage::IncrBy(ctx.db(), key, delta);
   if (!v.ok()) return ReplyError(ctx.reply(), v.status());
   ctx.KeyModified(key);
+  ctx.Notify(kNotifyString, "incrby", key);
   ctx.reply().Integer(*v);
 }
 
@@ -278,6 +287,7 @@ void IncrByFloatCommand(CommandContext& ctx, ArgList args) {
   auto v = storage::IncrByFloat(ctx.db(), args[1], args[2]);
   if (!v.ok()) return ReplyError(ctx.reply(), v.status());
   ctx.KeyModified(args[1]);
+  ctx.Notify(kNotifyString, "incrbyfloat", args[1]);
   // Float arithmetic may differ elsewhere: log the result, not the sum.
   ctx.Propagate({"SET", std::string(args[1]), *v, "KEEPTTL"});
   ctx.reply().Bulk(*v);
@@ -288,6 +298,7 @@ void AppendCommand(CommandContext& ctx, ArgList args) {
   auto v = storage::Append(ctx.db(), args[1], args[2], ctx.config().proto_max_bulk_len);
   if (!v.ok()) return ReplyError(ctx.reply(), v.status());
   ctx.KeyModified(args[1]);
+  ctx.Notify(kNotifyString, "append", args[1]);
   ctx.reply().Integer(*v);
 }
 
@@ -304,7 +315,10 @@ void SetRangeCommand(CommandContext& ctx, ArgList args) {
   if (offset < 0) return ctx.reply().Error(errors::kOffsetOutOfRange);
   auto v = storage::SetRange(ctx.db(), args[1], offset, args[3], ctx.config().proto_max_bulk_len);
   if (!v.ok()) return ReplyError(ctx.reply(), v.status());
-  if (!args[3].empty()) ctx.KeyModified(args[1]);
+  if (!args[3].empty()) {
+    ctx.KeyModified(args[1]);
+    ctx.Notify(kNotifyString, "setrange", args[1]);
+  }
   ctx.reply().Integer(*v);
 }
 

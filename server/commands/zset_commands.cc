@@ -36,6 +36,28 @@ using storage::OpStatus;
 
 bool Resp3(const ReplyWriter& w) { return w.resp() >= 3; }
 
+// After a write that may have emptied `key`: an empty sorted set is
+// deleted, and its "del" event follows the command's own.
+void NotifyDelIfGone(CommandContext& ctx, std::string_view key) {
+  if (ctx.db().Peek(key) == nullptr) ctx.Notify(kNotifyGeneric, "del", key);
+}
+
+void NotifyPop(CommandContext& ctx, std::string_view key, bool max) {
+  ctx.Notify(kNotifyZset, max ? "zpopmax" : "zpopmin", key);
+  NotifyDelIfGone(ctx, key);
+}
+
+// The *STORE commands: `event` if they stored something, "del" if an empty
+// result deleted the destination.
+void NotifyStore(CommandContext& ctx, std::string_view dst, std::string_view event,
+                 int64_t length, bool modified) {
+  if (length > 0) {
+    ctx.Notify(kNotifyZset, event, dst);
+  } else if (modified) {
+    ctx.Notify(kNotifyGeneric, "del", dst);
+  }
+}
+
 // A strict integer in [min, max]; `msg` for both a non-integer and a value
 // out of range, as Redis's getRangeLongFromObjectOrReply does when given a
 // message.
@@ -104,7 +126,10 @@ void ZAddGeneric(CommandContext& ctx, ArgList args, bool incr) {
   }
   auto r = zset::Add(ctx.db(), args[1], o, items);
   if (!r.ok()) return ReplyError(ctx.reply(), r.status());
-  if (r->added > 0 || r->updated > 0) ctx.KeyModified(args[1]);
+  if (r->added > 0 || r->updated > 0) {
+    ctx.KeyModified(args[1]);
+    ctx.Notify(kNotifyZset, o.incr ? "zincr" : "zadd", args[1]);
+  }
   if (r->nan) return ctx.reply().Error(errors::kScoreNan);
   if (o.incr) return r->processed > 0 ? ctx.reply().Double(r->score) : ctx.reply().NullBulk();
   ctx.reply().Integer(ch ? r->added + r->updated : r->added);
@@ -116,7 +141,11 @@ void ZIncrByCommand(CommandContext& ctx, ArgList args) { ZAddGeneric(ctx, args, 
 void ZRemCommand(CommandContext& ctx, ArgList args) {
   auto r = zset::Remove(ctx.db(), args[1], args.subspan(2));
   if (!r.ok()) return ReplyError(ctx.reply(), r.status());
-  if (*r > 0) ctx.KeyModified(args[1]);
+  if (*r > 0) {
+    ctx.KeyModified(args[1]);
+    ctx.Notify(kNotifyZset, "zrem", args[1]);
+    NotifyDelIfGone(ctx, args[1]);
+  }
   ctx.reply().Integer(*r);
 }
 
@@ -264,6 +293,7 @@ void ZRangeGeneric(CommandContext& ctx, ArgList args, size_t key_at, bool store,
     auto r = zset::RangeStore(ctx.db(), args[1], args[key_at], q);
     if (!r.ok()) return ReplyError(ctx.reply(), r.status());
     if (r->modified) ctx.KeyModified(args[1]);
+    NotifyStore(ctx, args[1], "zrangestore", r->length, r->modified);
     return ctx.reply().Integer(r->length);
   }
   auto z = zset::FindRead(ctx.db(), args[key_at]);
@@ -337,7 +367,15 @@ void ZRemRangeGeneric(CommandContext& ctx, ArgList args, zset::RangeKind kind) {
   }
   auto r = zset::RemoveRange(ctx.db(), args[1], q);
   if (!r.ok()) return ReplyError(ctx.reply(), r.status());
-  if (*r > 0) ctx.KeyModified(args[1]);
+  if (*r > 0) {
+    ctx.KeyModified(args[1]);
+    ctx.Notify(kNotifyZset,
+               kind == zset::RangeKind::kRank    ? "zremrangebyrank"
+               : kind == zset::RangeKind::kScore ? "zremrangebyscore"
+                                                 : "zremrangebylex",
+               args[1]);
+    NotifyDelIfGone(ctx, args[1]);
+  }
   ctx.reply().Integer(*r);
 }
 void ZRemRangeByRankCommand(CommandContext& ctx, ArgList args) {
@@ -364,7 +402,10 @@ void ZPopGeneric(CommandContext& ctx, ArgList args, bool max) {
   auto r = zset::Pop(ctx.db(), args[1], max, count == -1 ? 1 : count);
   if (r.status() == OpStatus::kNotFound) return ctx.reply().EmptyArray();
   if (!r.ok()) return ReplyError(ctx.reply(), r.status());
-  if (!r->empty()) ctx.KeyModified(args[1]);
+  if (!r->empty()) {
+    ctx.KeyModified(args[1]);
+    NotifyPop(ctx, args[1], max);
+  }
   ReplyWriter& w = ctx.reply();
   bool nested = Resp3(w) && count != -1;
   int64_t n = static_cast<int64_t>(r->size());
@@ -435,6 +476,7 @@ bool MPopFrom(CommandContext& ctx, std::string_view key, bool max, int64_t count
     return true;
   }
   ctx.KeyModified(key);
+  NotifyPop(ctx, key, max);
   ctx.Propagate({max ? "ZPOPMAX" : "ZPOPMIN", std::string(key),
                  storage::Int64ToString(static_cast<int64_t>(r->size()))});
   ReplyWriter& w = ctx.reply();
@@ -472,6 +514,7 @@ bool BPopFrom(CommandContext& ctx, std::string_view key, bool max) {
     return true;
   }
   ctx.KeyModified(key);
+  NotifyPop(ctx, key, max);
   ctx.Propagate({max ? "ZPOPMAX" : "ZPOPMIN", std::string(key)});
   ReplyWriter& w = ctx.reply();
   w.ArrayHeader(3);
@@ -599,6 +642,11 @@ void SetOpGeneric(CommandContext& ctx, ArgList args, bool store, zset::SetOp op,
   if (store) {
     zset::StoreResult r = zset::StoreCombined(ctx.db(), args[1], std::move(result), max_member_len);
     if (r.modified) ctx.KeyModified(args[1]);
+    NotifyStore(ctx, args[1],
+                op == zset::SetOp::kUnion   ? "zunionstore"
+                : op == zset::SetOp::kInter ? "zinterstore"
+                                            : "zdiffstore",
+                r.length, r.modified);
     return ctx.reply().Integer(r.length);
   }
   ReplyWriter& w = ctx.reply();
