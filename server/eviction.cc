@@ -4,8 +4,8 @@
 #include <cmath>
 #include <limits>
 
-#include "server/memory.h"
 #include "server/keyspace_events.h"
+#include "server/memory.h"
 #include "server/server.h"
 
 namespace ember::server {

@@ -4,7 +4,8 @@
 // up output on the server; past its class's hard limit it is disconnected
 // at once, and past the soft limit for longer than the grace period it is
 // disconnected by the server's once-a-second check, so the server's memory
-// stays bounded. A client that reads as it goes is never cut off. `timeout`
+// stays bounded. A client that reads as it goes is never cut off; nor is a
+// publisher when one of its subscribers stops reading. `timeout`
 // closes idle clients, but never a client blocked in BLPOP: waiting is what
 // it asked for. The server raises its open-files limit to maxclients + 32
 // at start-up (or lowers maxclients to what the system allows), and holds
@@ -15,6 +16,7 @@
 #include <sys/resource.h>
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -99,6 +101,49 @@ TEST(OutputBufferLimit, AClientThatReadsItsRepliesIsNeverCutOff) {
     c.Send(Resp({"GET", "big"}));
     ASSERT_EQ(c.ReadReplyBytes().size(), 256 * 1024 + 11u) << "reply " << i;
   }
+}
+
+// The pubsub class's limit protects the server from a subscriber that
+// stops reading: messages pile up for it alone, so past the limit it is
+// disconnected, while publishers get their replies throughout and a
+// subscriber that keeps reading receives every message.
+TEST(OutputBufferLimit, ASlowSubscriberIsDisconnectedWhilePublishersKeepGoing) {
+  constexpr int kMessages = 200;
+  server::Config config;
+  config.client_output_buffer_limit[static_cast<int>(server::ClientClass::kPubSub)] = {1024 * 1024,
+                                                                                       0, 0};
+  EmberThread server(config);
+  RawClient admin(server.port());
+  RawClient slow(server.port());
+  int64_t slow_id = slow.Call({"CLIENT", "ID"}).integer();
+  ASSERT_EQ(slow.Call({"SUBSCRIBE", "news"}).type(), protocol::Type::kArray);
+  RawClient fast(server.port());
+  ASSERT_EQ(fast.Call({"SUBSCRIBE", "news"}).type(), protocol::Type::kArray);
+  std::atomic<int> received = 0;
+  std::thread reader([&] {
+    for (int i = 0; i < kMessages; ++i) {
+      if (fast.ReadReply(seconds(30)).type() != protocol::Type::kArray) break;
+      ++received;
+    }
+  });
+  RawClient publisher(server.port());
+  const std::string payload(64 * 1024, 'm');  // 200 x 64 KB: 12.5 MB for each subscriber
+  for (int i = 0; i < kMessages; ++i) {
+    // The publisher goes as fast as the subscriber that keeps up reads
+    // (a few messages ahead at most), never waiting for the slow one.
+    auto deadline = std::chrono::steady_clock::now() + seconds(30);
+    while (received < i - 4 && std::chrono::steady_clock::now() < deadline) {
+      std::this_thread::yield();
+    }
+    protocol::Value r = publisher.Call({"PUBLISH", "news", payload});
+    ASSERT_EQ(r.type(), protocol::Type::kInteger) << "message " << i;
+  }
+  reader.join();
+  EXPECT_EQ(received, kMessages);
+  EXPECT_TRUE(WaitUntilGone(admin, slow_id));
+  EXPECT_TRUE(slow.WaitClosed(seconds(30)));
+  // Only the subscriber that kept up is left.
+  EXPECT_EQ(publisher.Call({"PUBLISH", "news", "after"}).integer(), 1);
 }
 
 TEST(OutputBufferLimit, ConfigSetAppliesToConnectedClients) {
