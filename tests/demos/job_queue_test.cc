@@ -13,7 +13,7 @@
 //     dead letters can be listed and re-queued;
 //   - stopping finishes the job in hand and takes no other;
 //   - /metrics shows depth, in-flight, retries, dead letters, throughput.
-// Timings are short (heartbeat TTL 300 ms), and every wait polls with a
+// Timings are short (a heartbeat TTL of 1 s where workers die), and every wait polls with a
 // deadline; no assertion depends on how fast the machine is.
 #include <gtest/gtest.h>
 
@@ -94,6 +94,8 @@ bool WaitFor(const std::function<bool()>& pred,
   return pred();
 }
 
+constexpr client::Millis kShortTtl{1000};
+
 class JobQueue : public BothServers {
  protected:
   void SetUp() override {
@@ -109,7 +111,10 @@ class JobQueue : public BothServers {
     app_.reset();
   }
 
-  AppConfig Config(int workers) {
+  // Tests about dead workers pass a short heartbeat TTL; the others a long
+  // one, so that a machine stalled by other work cannot make the reaper
+  // take a job from a live worker and change what they count.
+  AppConfig Config(int workers, client::Millis heartbeat_ttl = std::chrono::seconds(5)) {
     AppConfig c;
     c.redis = Opts();
     c.outbox_path = dir_.path() + "/outbox.jsonl";
@@ -119,7 +124,7 @@ class JobQueue : public BothServers {
     c.max_attempts = 5;
     c.workers.workers = workers;
     c.workers.block = client::Millis(100);
-    c.workers.heartbeat_ttl = client::Millis(300);
+    c.workers.heartbeat_ttl = heartbeat_ttl;
     c.workers.reap_interval = client::Millis(50);
     c.workers.promote_interval = client::Millis(10);
     c.workers.backoff.base = client::Millis(40);
@@ -313,7 +318,7 @@ TEST_P(JobQueue, WithNothingFailingEveryJobRunsExactlyOnce) {
 // The crash comes after the handler's effect and before the acknowledgement:
 // the worst moment, since the work is done but the queue cannot know it.
 TEST_P(JobQueue, CrashedWorkersJobIsRedeliveredByTheReaperAndItsEffectHappensOnce) {
-  AppConfig c = Config(2);
+  AppConfig c = Config(2, kShortTtl);
   std::atomic<int64_t> target{0};
   c.workers.fault = [&](const Job& job) {
     return job.id == target && job.attempts == 1 ? Fault::kCrash : Fault::kNone;
@@ -349,7 +354,7 @@ TEST_P(JobQueue, CrashedWorkersJobIsRedeliveredByTheReaperAndItsEffectHappensOnc
 // The log handler's effect (counters in a hash) is applied with a per-job
 // marker in one MULTI/EXEC, so a redelivery does not count the line twice.
 TEST_P(JobQueue, RedeliveredLogLineIsCountedOnce) {
-  AppConfig c = Config(1);
+  AppConfig c = Config(1, kShortTtl);
   c.workers.fault = [](const Job& job) { return job.attempts == 1 ? Fault::kCrash : Fault::kNone; };
   Start(c);
   int64_t id = LogLine("level=error path=/checkout ms=30");
@@ -363,7 +368,7 @@ TEST_P(JobQueue, RedeliveredLogLineIsCountedOnce) {
 
 // A job that kills every worker that runs it must not go round forever.
 TEST_P(JobQueue, JobThatCrashesEveryWorkerIsDeadLetteredAfterMaxAttempts) {
-  AppConfig c = Config(1);
+  AppConfig c = Config(1, kShortTtl);
   c.workers.fault = [](const Job&) { return Fault::kCrash; };
   App& app = Start(c);
   int64_t id = Email("poison@example.com", 2);
@@ -462,7 +467,7 @@ TEST_P(JobQueue, DeadLettersAreListedAndRequeued) {
 TEST_P(JobQueue, SlowWorkerCannotAcknowledgeAJobTheReaperTookBack) {
   std::atomic<int> held{0};
   hold_ = [&](const Job&) { return held.fetch_add(1) == 0; };  // only the first run waits
-  App& app = Start(Config(2));
+  App& app = Start(Config(2, kShortTtl));
   int64_t id = Email("dave@example.com");
   ASSERT_TRUE(WaitState(id, "running"));
   std::string slow = GetJob(id)["worker"];
@@ -567,7 +572,7 @@ TEST_P(JobQueue, KilledWorkerProcessJobIsRedeliveredToAnotherProcess) {
                                    "--workers",
                                    "1",
                                    "--heartbeat-ms",
-                                   "300",
+                                   "1000",
                                    "--block-ms",
                                    "100",
                                    "--reap-ms",
@@ -608,7 +613,7 @@ TEST_P(JobQueue, KilledWorkerProcessJobIsRedeliveredToAnotherProcess) {
   int status = 0;
   waitpid(child, &status, 0);
 
-  AppConfig c = Config(1);
+  AppConfig c = Config(1, kShortTtl);
   App& app = Start(c);
   ASSERT_TRUE(WaitState(*id, "done"));
   json job = GetJob(*id);
