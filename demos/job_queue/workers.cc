@@ -294,19 +294,36 @@ bool WorkerPool::RunOne(Worker* w, client::Connection& conn, const Job& job, std
       metrics_->acks_lost.Add();
       break;
   }
-  LogLevel level = c->outcome == Outcome::kDone ? LogLevel::kInfo : LogLevel::kWarn;
-  if (!LogEnabled(level)) return true;
-  std::string delay = c->outcome == Outcome::kScheduled ? std::to_string(c->delay_ms) : "";
-  Log(level, "job",
-      {{"id", std::to_string(job.id)},
-       {"kind", job.kind},
-       {"worker", w->id},
-       {"attempt", std::to_string(job.attempts)},
-       {"outcome", OutcomeName(c->outcome)},
-       {"wait_ms", std::to_string(wait_ms)},
-       {"run_ms", run_ms},
-       {"error", error},
-       {"retry_in_ms", delay}});
+  std::string id = std::to_string(job.id), attempt = std::to_string(job.attempts),
+              wait = std::to_string(wait_ms);
+  if (c->outcome == Outcome::kDone) {
+    LogInfo("job", {{"id", id},
+                    {"kind", job.kind},
+                    {"worker", w->id},
+                    {"attempt", attempt},
+                    {"outcome", "done"},
+                    {"wait_ms", wait},
+                    {"run_ms", run_ms}});
+  } else if (c->outcome == Outcome::kScheduled) {
+    LogWarn("job", {{"id", id},
+                    {"kind", job.kind},
+                    {"worker", w->id},
+                    {"attempt", attempt},
+                    {"outcome", "retry"},
+                    {"wait_ms", wait},
+                    {"run_ms", run_ms},
+                    {"error", error},
+                    {"retry_in_ms", std::to_string(c->delay_ms)}});
+  } else {
+    LogWarn("job", {{"id", id},
+                    {"kind", job.kind},
+                    {"worker", w->id},
+                    {"attempt", attempt},
+                    {"outcome", OutcomeName(c->outcome)},
+                    {"wait_ms", wait},
+                    {"run_ms", run_ms},
+                    {"error", error}});
+  }
   return true;
 }
 
