@@ -103,10 +103,17 @@ void WorkerPool::Stop() {
     if (!started_ || stopping_) return;
     stopping_ = true;
   }
-  // No worker is started once stopping_ is set, so the list is final.
-  for (auto& w : workers_) {
-    if (w->thread.joinable()) w->thread.join();
+  // No worker is started once stopping_ is set, so the list is final. The
+  // threads are taken out under the lock: the heartbeat thread joins
+  // crashed workers' threads under it too.
+  std::vector<std::thread> threads;
+  {
+    std::lock_guard lock(mu_);
+    for (auto& w : workers_) {
+      if (w->thread.joinable()) threads.push_back(std::move(w->thread));
+    }
   }
+  for (auto& t : threads) t.join();
   {
     std::lock_guard lock(bg_mu_);
     bg_stop_ = true;
