@@ -226,7 +226,13 @@ TEST_P(RateLimitHttp, WithTheServerDownRequestsPassUnlessFailingClosed) {
 // local clock.
 class RateLimiterProgram {
  public:
+  // Starts the program on a free port; tries another port if it exits
+  // first (another test may have taken the port between the check and the
+  // program's bind).
   RateLimiterProgram(const std::vector<std::string>& args) {
+    for (int attempt = 0; attempt < 5 && !ready_; ++attempt) Launch(args);
+  }
+  void Launch(const std::vector<std::string>& args) {
     port_ = FreePort();
     std::vector<std::string> argv_s = {EMBER_RATE_LIMITER_PATH, "--port", std::to_string(port_)};
     argv_s.insert(argv_s.end(), args.begin(), args.end());
@@ -243,10 +249,15 @@ class RateLimiterProgram {
     httplib::Client c("127.0.0.1", port_);
     auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
     while (std::chrono::steady_clock::now() < deadline) {
+      int status;
+      if (waitpid(pid_, &status, WNOHANG) == pid_) {
+        pid_ = -1;  // it exited: the port was taken
+        return;
+      }
       auto r = c.Get("/healthz");
       if (r && r->status == 200) {
         ready_ = true;
-        break;
+        return;
       }
       std::this_thread::sleep_for(std::chrono::milliseconds(20));
     }
