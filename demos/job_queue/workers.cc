@@ -264,7 +264,7 @@ bool WorkerPool::RunOne(Worker* w, client::Connection& conn, const Job& job, std
 
   // Reporting is safe to repeat: it writes only while the job is still in
   // our processing list, and a report that did happen removed it.
-  Result<Completion> c = Error(client::ErrorKind::kIo, "not tried");
+  Result<Completion> c = client::Error(client::ErrorKind::kIo, "not tried");
   for (int attempt = 0; attempt < 5; ++attempt) {
     c = store_->Complete(conn, w->id, job, error, config_.backoff, rng);
     if (c.ok() || !c.error().IsConnection()) break;

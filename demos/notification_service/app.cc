@@ -191,6 +191,7 @@ void App::SendNotification(const httplib::Request& req, httplib::Response& res) 
     return Json(res, 400, {{"error", "body must be {\"template\": string, \"params\": object}"}});
   }
   nlohmann::json params = body.value("params", nlohmann::json::object());
+  if (params.is_null()) params = nlohmann::json::object();
   if (!params.is_object()) return Json(res, 400, {{"error", "params must be an object"}});
   const std::string template_name = body["template"];
 
@@ -494,6 +495,8 @@ int NotifyMain(int argc, const char* const* argv) {
   cfg.db_path = flags.Get("db");
   cfg.outbox_path = flags.Get("outbox");
   cfg.rules_path = flags.Get("rate-config");
+  // Every key of the service under one prefix, so it can share a server.
+  cfg.rate_limit.limiter.key_prefix = "notify:rl:";
   if (!ratelimit::ParseAlgorithm(flags.Get("algorithm"), &cfg.rate_limit.algorithm)) {
     std::fprintf(stderr,
                  "--algorithm: one of fixed-window, sliding-log, sliding-counter, token-bucket\n");

@@ -82,7 +82,7 @@ bool ParseQuietHours(const std::string& text, int* start_min, int* end_min) {
 
 std::string FormatQuietHours(int start_min, int end_min) {
   if (start_min < 0 || end_min < 0) return "none";
-  char buf[16];
+  char buf[48];
   std::snprintf(buf, sizeof(buf), "%02d:%02d-%02d:%02d", start_min / 60, start_min % 60,
                 end_min / 60, end_min % 60);
   return buf;
