@@ -320,6 +320,7 @@ int Main(int argc, const char* const* argv, bool worker_only) {
   flags.Define("max-attempts", "5", "attempts of a job that does not say");
   flags.Define("fail-rate", "0", "share of attempts that fail (simulated), 0..1");
   flags.Define("crash-rate", "0", "share of attempts whose worker crashes after the work, 0..1");
+  flags.Define("work-ms", "0", "simulated work added to every job, in ms (a slow worker)");
   flags.Define("heartbeat-ms", "5000",
                "heartbeat TTL: a silent worker's jobs are taken back after it");
   flags.Define("reap-ms", "1000", "how often to look for dead workers");
@@ -395,6 +396,7 @@ int Main(int argc, const char* const* argv, bool worker_only) {
   wc.backoff.base = Millis(std::max<int64_t>(1, num("backoff-base-ms")));
   wc.backoff.max = Millis(std::max<int64_t>(1, num("backoff-max-ms")));
   wc.seed = static_cast<uint64_t>(num("seed"));
+  wc.extra_work = Millis(num("work-ms"));
   if (!ok) return 2;
   if (flags.GetBool("verbose")) SetLogLevel(LogLevel::kDebug);
 

@@ -231,6 +231,7 @@ bool WorkerPool::RunOne(Worker* w, client::Connection& conn, const Job& job, std
     error = "simulated failure";
   } else {
     if (config_.on_handle) config_.on_handle(job, w->id);
+    if (config_.extra_work.count() > 0) std::this_thread::sleep_for(config_.extra_work);
     auto it = handlers_.find(job.kind);
     if (it == handlers_.end()) {
       error = "no handler for kind " + job.kind;
@@ -318,12 +319,14 @@ void WorkerPool::HeartbeatLoop() {
     {
       std::lock_guard lock(mu_);
       // Supervise: replace crashed workers, as a process manager would.
+      int restarts = 0;
       for (auto& w : workers_) {
         if (w->crashed && w->exited && w->thread.joinable()) {
           w->thread.join();
-          if (config_.restart_crashed && !stopping_) StartWorkerLocked();
+          if (config_.restart_crashed && !stopping_) ++restarts;
         }
       }
+      for (int i = 0; i < restarts; ++i) StartWorkerLocked();
       std::vector<std::string> ids;
       for (const auto& w : workers_) {
         if (w->heartbeat && !w->paused) ids.push_back(w->id);

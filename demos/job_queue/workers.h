@@ -81,6 +81,9 @@ struct WorkerConfig {
   Millis reap_interval{1000};
   Millis promote_interval{100};
   Backoff backoff;
+  // Simulated work added to every attempt, before the handler (a slow
+  // process; payloads can also ask for "work_ms").
+  Millis extra_work{0};
   double fail_rate = 0;   // share of attempts that fail (before the handler runs)
   double crash_rate = 0;  // share of attempts whose worker crashes after the handler
   uint64_t seed = 0;      // 0: random
@@ -105,6 +108,8 @@ class WorkerPool {
   // Graceful: returns when every worker has finished its job in hand.
   void Stop();
 
+  // True once Stop() has begun: no worker takes another job.
+  bool stopping() const { return stopping_; }
   // Ids of the workers running now (crashed ones excluded).
   std::vector<std::string> LiveWorkers() const;
   // Stops (or resumes) refreshing one worker's heartbeat while it keeps
