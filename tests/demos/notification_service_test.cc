@@ -336,10 +336,15 @@ TEST_P(NotificationService, JobThatKeepsFailingIsRetriedThenDeadLettered) {
 }
 
 TEST_P(NotificationService, MetricsShowRateLimitsCacheQueueAndLatency) {
-  Start(Config());
+  App& app = Start(Config());
   int64_t a = JobId(Welcome(1));
   int64_t b = JobId(Welcome(1));
   ASSERT_TRUE(WaitFor([&] { return State(a) == "done" && State(b) == "done"; }));
+  // Workers register as their threads start, not all before the first job.
+  ASSERT_TRUE(WaitFor([&] {
+    auto n = AsInteger(redis_->Command({"SCARD", app.queue().keys().Workers()}));
+    return n.ok() && *n == 2;
+  }));
   auto r = http_->Get("/metrics");
   ASSERT_TRUE(r);
   ASSERT_EQ(r->status, 200);
