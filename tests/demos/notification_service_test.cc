@@ -14,7 +14,10 @@
 //   - /metrics shows the three parts; a stop lets the job in hand finish.
 #include <gtest/gtest.h>
 
+#include <signal.h>
 #include <stdlib.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <atomic>
 #include <condition_variable>
@@ -26,6 +29,7 @@
 #include "demos/common/log.h"
 #include "demos/notification_service/app.h"
 #include "tests/client/servers.h"
+#include "tests/support/net_support.h"
 
 namespace ember::testing {
 namespace {
@@ -427,6 +431,77 @@ TEST_P(NotificationService, StopFinishesTheJobInHandAndLeavesNothingInFlight) {
   EXPECT_EQ(*workers, 0);  // deregistered: nothing for a reaper to take back
   auto processing = AsInteger(redis_->Command({"EXISTS", app.queue().keys().Processing("test-1")}));
   EXPECT_EQ(*processing, 0);
+}
+
+// The program as the README runs it: its own process, the flags of the
+// README, a rules file; SIGTERM stops it cleanly.
+TEST_P(NotificationService, TheProgramSendsAndStopsCleanlyOnSigterm) {
+  const std::string rules = dir_.path() + "/rules.conf";
+  {
+    std::ofstream f(rules);
+    f << "/healthz unlimited\nPOST /users/*/notifications 2 per 1m sliding-log\n";
+  }
+  const int http_port = FreePort();
+  std::vector<std::string> args = {EMBER_NOTIFY_PATH,
+                                   "--port",
+                                   std::to_string(http_port),
+                                   "--redis",
+                                   "127.0.0.1:" + std::to_string(port()),
+                                   "--db",
+                                   dir_.path() + "/notify.sqlite",
+                                   "--workers",
+                                   "2",
+                                   "--outbox",
+                                   dir_.path() + "/outbox.log",
+                                   "--rate-config",
+                                   rules};
+  const std::string log_path = dir_.path() + "/notify.log";
+  pid_t pid = fork();
+  if (pid == 0) {
+    std::vector<char*> argv;
+    for (std::string& a : args) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    FILE* log = std::fopen(log_path.c_str(), "w");
+    if (log != nullptr) dup2(fileno(log), STDERR_FILENO);
+    execv(argv[0], argv.data());
+    _exit(127);
+  }
+  ASSERT_GT(pid, 0);
+  httplib::Client c("127.0.0.1", http_port);
+  bool ready = WaitFor([&] {
+    auto r = c.Get("/healthz");
+    return r && r->status == 200;
+  });
+  int status = -1;
+  auto stop = [&] {
+    kill(pid, SIGTERM);
+    waitpid(pid, &status, 0);
+  };
+  if (!ready) stop();
+  ASSERT_TRUE(ready);
+  nlohmann::json body = {{"template", "welcome"}, {"params", {{"product", "Ember"}}}};
+  auto r = c.Post("/users/1/notifications", body.dump(), "application/json");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 202) << r->body;
+  EXPECT_EQ(c.Post("/users/1/notifications", body.dump(), "application/json")->status, 202);
+  auto refused = c.Post("/users/1/notifications", body.dump(), "application/json");
+  EXPECT_EQ(refused->status, 429);
+  EXPECT_TRUE(WaitFor([&] { return Outbox().size() == 2; }));
+  stop();
+  ASSERT_TRUE(WIFEXITED(status));
+  EXPECT_EQ(WEXITSTATUS(status), 0);
+  std::ifstream in(log_path);
+  std::string log((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  EXPECT_NE(log.find("level=info msg=\"notification sent\" job=1 user=1 channel=email"),
+            std::string::npos)
+      << log;
+  EXPECT_NE(log.find("msg=\"shutting down\" reason=signal"), std::string::npos);
+  EXPECT_NE(log.find("msg=stats queued=0 in_flight=0 dead=0 sent=2"), std::string::npos) << log;
+  EXPECT_NE(log.find("msg=stopped"), std::string::npos);
+  // Its workers deregistered on the way out.
+  auto workers = AsInteger(redis_->Command({"SCARD", "notify:jq:workers"}));
+  ASSERT_TRUE(workers.ok());
+  EXPECT_EQ(*workers, 0);
 }
 
 }  // namespace
