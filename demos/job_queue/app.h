@@ -94,7 +94,9 @@ struct LoadReport {
   int64_t jobs = 0;
   int64_t done = 0;
   double seconds = 0;
-  double wait_p50_ms = 0;
+  // Handler run time of one attempt (the queue's own round trips are
+  // outside it: jobs/s shows those).
+  double run_p50_ms = 0;
   double run_p99_ms = 0;
   double per_second() const { return seconds > 0 ? static_cast<double>(done) / seconds : 0; }
 };

@@ -103,10 +103,17 @@ void WorkerPool::Stop() {
     if (!started_ || stopping_) return;
     stopping_ = true;
   }
-  // No worker is started once stopping_ is set, so the list is final.
-  for (auto& w : workers_) {
-    if (w->thread.joinable()) w->thread.join();
+  // No worker is started once stopping_ is set, so the list is final. The
+  // threads are taken out under the lock: the heartbeat thread joins
+  // crashed workers' threads under it too.
+  std::vector<std::thread> threads;
+  {
+    std::lock_guard lock(mu_);
+    for (auto& w : workers_) {
+      if (w->thread.joinable()) threads.push_back(std::move(w->thread));
+    }
   }
+  for (auto& t : threads) t.join();
   {
     std::lock_guard lock(bg_mu_);
     bg_stop_ = true;
@@ -294,19 +301,36 @@ bool WorkerPool::RunOne(Worker* w, client::Connection& conn, const Job& job, std
       metrics_->acks_lost.Add();
       break;
   }
-  LogLevel level = c->outcome == Outcome::kDone ? LogLevel::kInfo : LogLevel::kWarn;
-  if (!LogEnabled(level)) return true;
-  std::string delay = c->outcome == Outcome::kScheduled ? std::to_string(c->delay_ms) : "";
-  Log(level, "job",
-      {{"id", std::to_string(job.id)},
-       {"kind", job.kind},
-       {"worker", w->id},
-       {"attempt", std::to_string(job.attempts)},
-       {"outcome", OutcomeName(c->outcome)},
-       {"wait_ms", std::to_string(wait_ms)},
-       {"run_ms", run_ms},
-       {"error", error},
-       {"retry_in_ms", delay}});
+  std::string id = std::to_string(job.id), attempt = std::to_string(job.attempts),
+              wait = std::to_string(wait_ms);
+  if (c->outcome == Outcome::kDone) {
+    LogInfo("job", {{"id", id},
+                    {"kind", job.kind},
+                    {"worker", w->id},
+                    {"attempt", attempt},
+                    {"outcome", "done"},
+                    {"wait_ms", wait},
+                    {"run_ms", run_ms}});
+  } else if (c->outcome == Outcome::kScheduled) {
+    LogWarn("job", {{"id", id},
+                    {"kind", job.kind},
+                    {"worker", w->id},
+                    {"attempt", attempt},
+                    {"outcome", "retry"},
+                    {"wait_ms", wait},
+                    {"run_ms", run_ms},
+                    {"error", error},
+                    {"retry_in_ms", std::to_string(c->delay_ms)}});
+  } else {
+    LogWarn("job", {{"id", id},
+                    {"kind", job.kind},
+                    {"worker", w->id},
+                    {"attempt", attempt},
+                    {"outcome", OutcomeName(c->outcome)},
+                    {"wait_ms", wait},
+                    {"run_ms", run_ms},
+                    {"error", error}});
+  }
   return true;
 }
 
