@@ -79,8 +79,15 @@ TEST(UsedMemory, GrowsWithRssWhenARealDataSetIsLoaded) {
   // At least the payload, not wildly more.
   EXPECT_GT(used, 200'000.0 * 400);
   EXPECT_LT(used, 200'000.0 * 400 * 2);
-  // The counter and the kernel agree within a loose factor.
-  EXPECT_GT(used / rss, 0.8);
+  // The counter and the kernel agree within a loose factor. Under
+  // AddressSanitizer every allocation also carries redzones that RSS sees
+  // and the counter (which counts what Ember asked for) does not.
+#if defined(__SANITIZE_ADDRESS__)
+  constexpr double kLowest = 0.6;
+#else
+  constexpr double kLowest = 0.8;
+#endif
+  EXPECT_GT(used / rss, kLowest);
   EXPECT_LT(used / rss, 1.25);
 }
 
