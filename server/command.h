@@ -26,19 +26,19 @@ using CommandHandler = void (*)(CommandContext& ctx, ArgList args);
 
 // Flags the dispatcher and other code read. Names as in COMMAND INFO.
 enum CommandFlag : uint32_t {
-  kCmdWrite = 1 << 0,      // may modify the keyspace: logged to the AOF, refused on MISCONF
-  kCmdReadonly = 1 << 1,   // only reads keys
-  kCmdDenyOom = 1 << 2,    // may grow memory: refused over maxmemory
-  kCmdAdmin = 1 << 3,      // server administration
-  kCmdPubsub = 1 << 4,     // allowed in RESP2 subscribed mode
+  kCmdWrite = 1 << 0,     // may modify the keyspace: logged to the AOF, refused on MISCONF
+  kCmdReadonly = 1 << 1,  // only reads keys
+  kCmdDenyOom = 1 << 2,   // may grow memory: refused over maxmemory
+  kCmdAdmin = 1 << 3,     // server administration
+  kCmdPubsub = 1 << 4,    // allowed in RESP2 subscribed mode
   kCmdNoscript = 1 << 5,
-  kCmdBlocking = 1 << 6,   // may block the client (BLPOP...); runs non-blocking in MULTI
-  kCmdLoading = 1 << 7,    // allowed while loading the dataset
+  kCmdBlocking = 1 << 6,  // may block the client (BLPOP...); runs non-blocking in MULTI
+  kCmdLoading = 1 << 7,   // allowed while loading the dataset
   kCmdStale = 1 << 8,
   kCmdSkipMonitor = 1 << 9,
-  kCmdFast = 1 << 10,      // O(1) or O(log n)
-  kCmdNoAuth = 1 << 11,    // allowed before AUTH (AUTH, HELLO, QUIT...)
-  kCmdNoMulti = 1 << 12,   // refused inside MULTI (SHUTDOWN, SAVE)
+  kCmdFast = 1 << 10,     // O(1) or O(log n)
+  kCmdNoAuth = 1 << 11,   // allowed before AUTH (AUTH, HELLO, QUIT...)
+  kCmdNoMulti = 1 << 12,  // refused inside MULTI (SHUTDOWN, SAVE)
   kCmdAllowBusy = 1 << 13,
   kCmdSentinel = 1 << 14,
   kCmdMayReplicate = 1 << 15,
@@ -46,7 +46,7 @@ enum CommandFlag : uint32_t {
   // Not queued by MULTI but run at once: EXEC, DISCARD, MULTI, WATCH, QUIT,
   // RESET (Redis checks for these by name; here the table says it).
   kCmdRunsInMulti = 1 << 17,
-  kCmdSkipSlowlog = 1 << 18,  // not logged in the slow log itself (EXEC: its commands are)
+  kCmdSkipSlowlog = 1 << 18,     // not logged in the slow log itself (EXEC: its commands are)
   kCmdNoAsyncLoading = 1 << 19,  // refused while loading asynchronously (SAVE, BGSAVE)
   // Allowed to a RESP2 client in subscribed mode: (P|S)(UN)SUBSCRIBE, PING,
   // QUIT, RESET (Redis checks for these by name; not the "pubsub" flag,
@@ -80,6 +80,38 @@ enum AclCategory : uint32_t {
   kAclScripting = 1 << 20,
 };
 
+// A flag's or category's bit and the name Redis gives it.
+struct FlagName {
+  uint32_t bit;
+  std::string_view name;
+};
+
+// Each ACL category's name, in Redis's order (ACLCommandCategories): what
+// COMMAND INFO prints after "@" and what ACL CAT lists.
+inline constexpr FlagName kAclCategoryNames[] = {
+    {kAclKeyspace, "keyspace"},
+    {kAclRead, "read"},
+    {kAclWrite, "write"},
+    {kAclSet, "set"},
+    {kAclSortedSet, "sortedset"},
+    {kAclList, "list"},
+    {kAclHash, "hash"},
+    {kAclString, "string"},
+    {kAclBitmap, "bitmap"},
+    {kAclHyperLogLog, "hyperloglog"},
+    {kAclGeo, "geo"},
+    {kAclStream, "stream"},
+    {kAclPubsub, "pubsub"},
+    {kAclAdmin, "admin"},
+    {kAclFast, "fast"},
+    {kAclSlow, "slow"},
+    {kAclBlocking, "blocking"},
+    {kAclDangerous, "dangerous"},
+    {kAclConnection, "connection"},
+    {kAclTransaction, "transaction"},
+    {kAclScripting, "scripting"},
+};
+
 // Where the keys are among the arguments: first, last (negative counts from
 // the end: -1 is the last argument), step. All zero: no keys. Commands whose
 // keys are counted by an argument (LMPOP numkeys key [key ...]) give the
@@ -95,7 +127,7 @@ struct KeySpec {
 struct CommandDoc {
   std::string_view summary;
   std::string_view since;
-  std::string_view group;       // "string", "generic", "server", "connection", ...
+  std::string_view group;  // "string", "generic", "server", "connection", ...
   std::string_view complexity;
   // The argument syntax as a usage line, e.g.
   // "key value [NX | XX] [GET] [EX seconds | PX milliseconds | KEEPTTL]".

@@ -31,36 +31,6 @@ namespace errors = protocol::errors;
 
 constexpr std::string_view kDefaultUser = "default";
 
-struct Category {
-  uint32_t bit;
-  std::string_view name;
-};
-// Redis's ACL categories in its order (ACLCommandCategories), the same names
-// COMMAND INFO prints.
-constexpr Category kCategories[] = {
-    {kAclKeyspace, "keyspace"},
-    {kAclRead, "read"},
-    {kAclWrite, "write"},
-    {kAclSet, "set"},
-    {kAclSortedSet, "sortedset"},
-    {kAclList, "list"},
-    {kAclHash, "hash"},
-    {kAclString, "string"},
-    {kAclBitmap, "bitmap"},
-    {kAclHyperLogLog, "hyperloglog"},
-    {kAclGeo, "geo"},
-    {kAclStream, "stream"},
-    {kAclPubsub, "pubsub"},
-    {kAclAdmin, "admin"},
-    {kAclFast, "fast"},
-    {kAclSlow, "slow"},
-    {kAclBlocking, "blocking"},
-    {kAclDangerous, "dangerous"},
-    {kAclConnection, "connection"},
-    {kAclTransaction, "transaction"},
-    {kAclScripting, "scripting"},
-};
-
 // ACL WHOAMI
 void AclWhoamiCommand(CommandContext& ctx, ArgList) { ctx.reply().Bulk(kDefaultUser); }
 
@@ -75,12 +45,12 @@ void AclUsersCommand(CommandContext& ctx, ArgList) {
 void AclCatCommand(CommandContext& ctx, ArgList args) {
   if (args.size() > 3) return ctx.reply().Error(errors::UnknownSubcommandOrArity(args[1], "acl"));
   if (args.size() == 2) {
-    ctx.reply().ArrayHeader(static_cast<int64_t>(std::size(kCategories)));
-    for (const Category& c : kCategories) ctx.reply().Bulk(c.name);
+    ctx.reply().ArrayHeader(static_cast<int64_t>(std::size(kAclCategoryNames)));
+    for (const FlagName& c : kAclCategoryNames) ctx.reply().Bulk(c.name);
     return;
   }
   uint32_t bit = 0;
-  for (const Category& c : kCategories) {
+  for (const FlagName& c : kAclCategoryNames) {
     if (EqualsIgnoreCase(c.name, args[2])) bit = c.bit;
   }
   if (bit == 0) return ctx.reply().Error(fmt::format("ERR Unknown category '{}'", args[2]));

@@ -43,11 +43,6 @@ using protocol::ReplyWriter;
 
 // --- Names, in the order Redis lists them ---
 
-struct FlagName {
-  uint32_t bit;
-  std::string_view name;
-};
-
 // Not a flag of the rows: computed for commands whose keys cannot be found
 // from fixed positions (LMPOP numkeys key [key ...]).
 constexpr uint32_t kMovableKeys = 1u << 31;
@@ -72,30 +67,6 @@ constexpr FlagName kCommandFlagNames[] = {
     {kCmdNoMulti, "no_multi"},
     {kMovableKeys, "movablekeys"},
     {kCmdAllowBusy, "allow_busy"},
-};
-
-constexpr FlagName kAclCategoryNames[] = {
-    {kAclKeyspace, "keyspace"},
-    {kAclRead, "read"},
-    {kAclWrite, "write"},
-    {kAclSet, "set"},
-    {kAclSortedSet, "sortedset"},
-    {kAclList, "list"},
-    {kAclHash, "hash"},
-    {kAclString, "string"},
-    {kAclBitmap, "bitmap"},
-    {kAclHyperLogLog, "hyperloglog"},
-    {kAclGeo, "geo"},
-    {kAclStream, "stream"},
-    {kAclPubsub, "pubsub"},
-    {kAclAdmin, "admin"},
-    {kAclFast, "fast"},
-    {kAclSlow, "slow"},
-    {kAclBlocking, "blocking"},
-    {kAclDangerous, "dangerous"},
-    {kAclConnection, "connection"},
-    {kAclTransaction, "transaction"},
-    {kAclScripting, "scripting"},
 };
 
 // What a command does with a key (Redis's CMD_KEY_* flags). Exactly one of
