@@ -17,30 +17,15 @@
 #include "storage/hash_ops.h"
 #include "storage/keyspace.h"
 #include "storage/set_ops.h"
+#include "tests/persistence/rdb_round_trip.h"
 
 namespace ember::persistence {
 namespace {
 
 using storage::Encoding;
 
-class RdbCollections : public ::testing::Test {
+class RdbCollections : public RdbRoundTrip {
  protected:
-  RdbCollections() : source_(&clock_, 16), target_(&clock_, 16) {}
-
-  std::string Save() {
-    StringSink sink;
-    RdbWriteOptions options;
-    options.now_ms = clock_.NowMs();
-    std::string error;
-    EXPECT_TRUE(WriteRdb(source_, options, &sink, &error)) << error;
-    return sink.str();
-  }
-  bool Load(const std::string& bytes, std::string* error) {
-    RdbLoadResult result;
-    return ReadRdb(reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size(), &target_, {},
-                   &result, error);
-  }
-
   void HSet(const std::string& key, const std::vector<std::string>& fv) {
     std::vector<std::string_view> args(fv.begin(), fv.end());
     ASSERT_TRUE(storage::hash::Set(source_.db(0), key, args).ok());
@@ -84,10 +69,6 @@ class RdbCollections : public ::testing::Test {
     enc.Checksum();
     return sink.str();
   }
-
-  storage::ManualClock clock_;
-  storage::Keyspace source_;
-  storage::Keyspace target_;
 };
 
 TEST_F(RdbCollections, HashesRoundTripInBothEncodings) {

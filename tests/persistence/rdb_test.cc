@@ -3,6 +3,7 @@
 // loaded, and files that are truncated or corrupt are rejected with the
 // offset of the problem and leave the keyspace empty.
 #include "persistence/rdb.h"
+#include "tests/persistence/rdb_round_trip.h"
 
 #include <gtest/gtest.h>
 
@@ -16,35 +17,13 @@
 namespace ember::persistence {
 namespace {
 
-class RdbTest : public ::testing::Test {
+class RdbTest : public RdbRoundTrip {
  protected:
-  RdbTest() : clock_(1'700'000'000'000), source_(&clock_, 16), target_(&clock_, 16) {}
-
-  std::string Save(bool compress = true) {
-    StringSink sink;
-    RdbWriteOptions options;
-    options.compress = compress;
-    options.now_ms = clock_.NowMs();
-    std::string error;
-    EXPECT_TRUE(WriteRdb(source_, options, &sink, &error)) << error;
-    return sink.str();
-  }
-
-  bool Load(const std::string& bytes, std::string* error) {
-    RdbLoadResult result;
-    return ReadRdb(reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size(), &target_, {}, &result,
-                   error);
-  }
-
   std::string GetString(storage::Keyspace& ks, int db, const std::string& key) {
     ks.RefreshTime();
     auto v = storage::Get(ks.db(db), key);
     return v.ok() ? v->ToString() : "<missing>";
   }
-
-  storage::ManualClock clock_;
-  storage::Keyspace source_;
-  storage::Keyspace target_;
 };
 
 TEST_F(RdbTest, StartsWithTheMagicAndEndsWithTheChecksum) {

@@ -26,6 +26,7 @@
 #include "storage/keyspace.h"
 #include "storage/listpack.h"
 #include "storage/zset_ops.h"
+#include "tests/persistence/rdb_round_trip.h"
 
 namespace ember::persistence {
 namespace {
@@ -36,24 +37,8 @@ namespace listpack = storage::listpack;
 
 using Pairs = std::vector<std::pair<std::string, double>>;
 
-class RdbZSet : public ::testing::Test {
+class RdbZSet : public RdbRoundTrip {
  protected:
-  RdbZSet() : source_(&clock_, 16), target_(&clock_, 16) {}
-
-  std::string Save() {
-    StringSink sink;
-    RdbWriteOptions options;
-    options.now_ms = clock_.NowMs();
-    std::string error;
-    EXPECT_TRUE(WriteRdb(source_, options, &sink, &error)) << error;
-    return sink.str();
-  }
-  bool Load(const std::string& bytes, std::string* error) {
-    RdbLoadResult result;
-    return ReadRdb(reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size(), &target_, {},
-                   &result, error);
-  }
-
   void ZAdd(const std::string& key, const Pairs& pairs) {
     std::vector<zset::ScoreArg> items;
     for (const auto& [m, s] : pairs) items.push_back({s, m});
@@ -113,10 +98,6 @@ class RdbZSet : public ::testing::Test {
     };
     return le(10 + body.size() + 1, 4) + le(tail, 4) + le(items.size(), 2) + body + "\xff";
   }
-
-  storage::ManualClock clock_;
-  storage::Keyspace source_;
-  storage::Keyspace target_;
 };
 
 TEST_F(RdbZSet, BothEncodingsRoundTripWithTheirScores) {
