@@ -245,26 +245,9 @@ int CacheAsideMain(int argc, const char* const* argv) {
   flags.Define("requests", "20000", "load mode: requests per run");
   flags.Define("concurrency", "8", "load mode: client threads");
   flags.Define("write-ratio", "0.01", "load mode: fraction of requests that are PUTs");
-  std::string perr = flags.Parse(argc, argv);
-  if (perr == "help") {
-    std::fputs(flags.Usage().c_str(), stdout);
-    return 0;
-  }
-  if (!perr.empty()) {
-    std::fprintf(stderr, "%s\n\n%s", perr.c_str(), flags.Usage().c_str());
-    return 2;
-  }
+  if (int code; !flags.ParseOrExit(argc, argv, &code)) return code;
   bool ok = true;
-  auto num = [&](const std::string& name) {
-    bool good = false;
-    int64_t v = flags.GetInt(name, &good);
-    if (!good || v < 0) {
-      std::fprintf(stderr, "--%s: not a non-negative integer: %s\n", name.c_str(),
-                   flags.Get(name).c_str());
-      ok = false;
-    }
-    return v;
-  };
+  auto num = [&](const std::string& name) { return flags.GetNonNegative(name, &ok); };
   AppConfig cfg;
   HostPort cache;
   if (!ParseHostPort(flags.Get("cache"), &cache)) {

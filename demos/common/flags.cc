@@ -1,6 +1,7 @@
 #include "demos/common/flags.h"
 
 #include <charconv>
+#include <cstdio>
 #include <cstdlib>
 
 namespace ember::demos {
@@ -51,6 +52,33 @@ std::string Flags::Usage() const {
 }
 
 const std::string& Flags::Get(const std::string& name) const { return flags_.at(name).value; }
+
+bool Flags::ParseOrExit(int argc, const char* const* argv, int* exit_code,
+                        const std::string& help_extra) {
+  std::string error = Parse(argc, argv);
+  if (error == "help") {
+    std::fputs(Usage().c_str(), stdout);
+    std::fputs(help_extra.c_str(), stdout);
+    *exit_code = 0;
+    return false;
+  }
+  if (!error.empty()) {
+    std::fprintf(stderr, "%s\n\n%s", error.c_str(), Usage().c_str());
+    *exit_code = 2;
+    return false;
+  }
+  return true;
+}
+
+int64_t Flags::GetNonNegative(const std::string& name, bool* all_ok) const {
+  bool good = false;
+  int64_t v = GetInt(name, &good);
+  if (!good || v < 0) {
+    std::fprintf(stderr, "--%s: not a non-negative integer: %s\n", name.c_str(), Get(name).c_str());
+    *all_ok = false;
+  }
+  return v;
+}
 
 int64_t Flags::GetInt(const std::string& name, bool* ok) const {
   const std::string& v = Get(name);

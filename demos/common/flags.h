@@ -21,12 +21,20 @@ class Flags {
               bool is_switch = false);
   // Returns "" on success, else the error to print. "--help" returns "help".
   std::string Parse(int argc, const char* const* argv);
+  // Parse for a program's main: false when the program should exit now,
+  // with *exit_code 0 after printing the usage (and `help_extra`) for
+  // --help, or 2 after printing the error and the usage.
+  bool ParseOrExit(int argc, const char* const* argv, int* exit_code,
+                   const std::string& help_extra = "");
   std::string Usage() const;
 
   const std::string& Get(const std::string& name) const;
   // REQUIRES: the value parses (checked with GetInt's `ok`).
   int64_t GetInt(const std::string& name, bool* ok = nullptr) const;
   double GetDouble(const std::string& name, bool* ok = nullptr) const;
+  // A count or a duration: prints the error and clears *all_ok when the
+  // value is not a non-negative integer.
+  int64_t GetNonNegative(const std::string& name, bool* all_ok) const;
   bool GetBool(const std::string& name) const;
 
  private:

@@ -337,26 +337,9 @@ int Main(int argc, const char* const* argv, bool worker_only) {
     flags.Define("jobs", "20000", "load mode: jobs per run");
     flags.Define("load-workers", "1,4,16", "load mode: worker counts to measure");
   }
-  std::string perr = flags.Parse(argc, argv);
-  if (perr == "help") {
-    std::fputs(flags.Usage().c_str(), stdout);
-    return 0;
-  }
-  if (!perr.empty()) {
-    std::fprintf(stderr, "%s\n\n%s", perr.c_str(), flags.Usage().c_str());
-    return 2;
-  }
+  if (int code; !flags.ParseOrExit(argc, argv, &code)) return code;
   bool ok = true;
-  auto num = [&](const std::string& name) {
-    bool good = false;
-    int64_t v = flags.GetInt(name, &good);
-    if (!good || v < 0) {
-      std::fprintf(stderr, "--%s: not a non-negative integer: %s\n", name.c_str(),
-                   flags.Get(name).c_str());
-      ok = false;
-    }
-    return v;
-  };
+  auto num = [&](const std::string& name) { return flags.GetNonNegative(name, &ok); };
   auto rate = [&](const std::string& name) {
     bool good = false;
     double v = flags.GetDouble(name, &good);

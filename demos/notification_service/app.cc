@@ -467,15 +467,9 @@ int NotifyMain(int argc, const char* const* argv) {
   flags.Define("threads", "8", "HTTP worker threads");
   flags.Define("log-interval", "10", "seconds between stats log lines (0: none)");
   flags.Define("verbose", "", "log every request", true);
-  std::string perr = flags.Parse(argc, argv);
-  if (perr == "help") {
-    std::fputs(flags.Usage().c_str(), stdout);
-    std::printf("\nBuilt-in rate-limit rules:\n%s", DefaultRules());
-    return 0;
-  }
-  if (!perr.empty()) {
-    std::fprintf(stderr, "%s\n\n%s", perr.c_str(), flags.Usage().c_str());
-    return 2;
+  if (int code; !flags.ParseOrExit(
+          argc, argv, &code, std::string("\nBuilt-in rate-limit rules:\n") + DefaultRules())) {
+    return code;
   }
   AppConfig cfg;
   HostPort redis;

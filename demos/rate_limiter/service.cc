@@ -179,15 +179,7 @@ int RateLimiterMain(int argc, const char* const* argv) {
   flags.Define("help-rules", "", "print the rules file format and the built-in rules", true);
   flags.Define("bench", "", "measure the algorithms on the server, print tables, exit", true);
   flags.Define("bench-clients", "1000", "bench: clients for the memory measurement");
-  std::string perr = flags.Parse(argc, argv);
-  if (perr == "help") {
-    std::fputs(flags.Usage().c_str(), stdout);
-    return 0;
-  }
-  if (!perr.empty()) {
-    std::fprintf(stderr, "%s\n\n%s", perr.c_str(), flags.Usage().c_str());
-    return 2;
-  }
+  if (int code; !flags.ParseOrExit(argc, argv, &code)) return code;
   if (flags.GetBool("help-rules")) {
     std::printf(
         "One rule a line, first match wins:\n"

@@ -79,6 +79,28 @@ TEST(Flags, ParsesValuesSwitchesAndRejectsUnknownFlags) {
   EXPECT_FALSE(ok);
 }
 
+// What every demo's main does with its flags: --help exits 0, a bad flag
+// exits 2, a negative count is refused by name.
+TEST(Flags, ParseOrExitAndNonNegativeCounts) {
+  Flags f("prog", "test");
+  f.Define("workers", "4", "workers");
+  int code = -1;
+  const char* help[] = {"prog", "--help"};
+  EXPECT_FALSE(f.ParseOrExit(2, help, &code));
+  EXPECT_EQ(code, 0);
+  const char* bad[] = {"prog", "--wrokers", "2"};
+  EXPECT_FALSE(f.ParseOrExit(3, bad, &code));
+  EXPECT_EQ(code, 2);
+  const char* good[] = {"prog", "--workers", "-3"};
+  ASSERT_TRUE(f.ParseOrExit(3, good, &code));
+  bool ok = true;
+  f.GetNonNegative("workers", &ok);
+  EXPECT_FALSE(ok);
+  const char* fine[] = {"prog", "--workers", "7"};
+  ASSERT_TRUE(f.ParseOrExit(3, fine, &code));
+  EXPECT_EQ(f.GetNonNegative("workers", &ok), 7);
+}
+
 TEST(Flags, HostPortAcceptsNamesAndBracketedIpv6) {
   HostPort hp;
   ASSERT_TRUE(ParseHostPort("cache.local:6380", &hp));
