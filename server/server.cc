@@ -301,7 +301,9 @@ void Server::Call(Client& client, const CommandSpec& cmd, ArgList args, int64_t 
   cmd.stats.usec += static_cast<uint64_t>(elapsed_us);
   stats_.total_commands_processed++;
   // Nothing to do, in the common case, but three predictable tests.
-  if (!monitors_.empty() || elapsed_us >= config_.slowlog_log_slower_than ||
+  // (A negative slowlog threshold turns the slow log off.)
+  if (!monitors_.empty() ||
+      (config_.slowlog_log_slower_than >= 0 && elapsed_us >= config_.slowlog_log_slower_than) ||
       config_.latency_monitor_threshold != 0) [[unlikely]] {
     AfterCall(ctx, args, elapsed_us);
   }
